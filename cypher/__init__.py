@@ -1,0 +1,76 @@
+"""Tracegraph's Cypher library: every statement the project runs lives in a `.cypher` file here.
+
+Folders: ``schema/`` (constraints and indexes, one statement per file), ``load/`` (batched
+``UNWIND $rows`` writes, one file per node kind or relationship type, since types cannot be
+parameters), ``queries/`` (what the API runs) and ``browser/`` (style and guides for Neo4j Browser).
+
+Each file may start with ``// params: a, b`` naming the parameters its body uses; a test checks
+that list against the ``$names`` in the body and runs ``EXPLAIN`` on the real Neo4j.
+Files are read once (``functools.cache``) and values are always passed as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+CYPHER_DIR = Path(__file__).resolve().parent
+_PARAMS_LINE = re.compile(r"^//\s*params:\s*(.*)$", re.MULTILINE)
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_LINE_COMMENT = re.compile(r"//[^\n]*")
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+@dataclass(frozen=True)
+class CypherStatement:
+    """One named statement: ``folder/name`` without the ``.cypher`` suffix."""
+
+    name: str
+    text: str
+    declared_params: frozenset[str]
+
+    @property
+    def used_params(self) -> frozenset[str]:
+        """The ``$names`` the statement body refers to (comments and string literals ignored)."""
+        body = _STRING_LITERAL.sub("''", _LINE_COMMENT.sub("", self.text))
+        return frozenset(_PARAM_USE.findall(body))
+
+
+class UnknownStatementError(KeyError):
+    """Raised when code asks for a statement that has no file."""
+
+
+def _parse(name: str, text: str) -> CypherStatement:
+    declared: set[str] = set()
+    for match in _PARAMS_LINE.finditer(text):
+        declared.update(p.strip() for p in match.group(1).split(",") if p.strip())
+    return CypherStatement(name=name, text=text.strip(), declared_params=frozenset(declared))
+
+
+@cache
+def statements(folder: str) -> dict[str, CypherStatement]:
+    """Every statement in one folder (``schema``, ``load`` or ``queries``), by file stem."""
+    directory = CYPHER_DIR / folder
+    if not directory.is_dir():
+        raise UnknownStatementError(f"no Cypher folder {folder!r} in {CYPHER_DIR}")
+    return {
+        path.stem: _parse(f"{folder}/{path.stem}", path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*.cypher"))
+    }
+
+
+def statement(folder: str, name: str) -> CypherStatement:
+    """One statement by folder and file stem; a clear error when the file does not exist."""
+    found = statements(folder)
+    if name not in found:
+        raise UnknownStatementError(
+            f"no Cypher statement {folder}/{name}.cypher (known: {', '.join(sorted(found))})"
+        )
+    return found[name]
+
+
+def browser_file(name: str) -> str:
+    """Text of a Neo4j Browser asset (style sheet, guide) under ``cypher/browser/``."""
+    return (CYPHER_DIR / "browser" / name).read_text(encoding="utf-8")

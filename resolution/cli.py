@@ -1,0 +1,216 @@
+"""The ``tracegraph`` command line (Typer + rich)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from resolution.errors import TracegraphError
+from resolution.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(
+    help="Tracegraph: resolve company, person and vessel records into a Neo4j graph and serve it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+neo4j_app = typer.Typer(help="Manage the bundled local Neo4j (Community 5.26 from Maven Central).")
+app.add_typer(neo4j_app, name="neo4j")
+console = Console(stderr=True)
+DEMO_DIR = PROJECT_ROOT / "runs" / "demo-world"
+DEMO_RUN = PROJECT_ROOT / "runs" / "demo"
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=1)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the generated files")] = DEMO_DIR,
+    size: Annotated[int, typer.Option(help="About how many companies", min=5)] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same world")] = 7,
+) -> None:
+    """Generate a demo world with ground truth (records, relations, listings, truth files)."""
+    from resolution.demo import generate_world
+
+    world = generate_world(out, size=size, seed=seed)
+    console.print(f"generated {world.counts} into {out}")
+
+
+@app.command()
+def resolve(
+    inputs: Annotated[list[Path], typer.Argument(help="Canonical CSV / JSONL / Parquet files")],
+    out: Annotated[Path, typer.Option("--out", help="Run folder to write")],
+    model: Annotated[Path | None, typer.Option("--model", help="Run folder whose model_<type>.json to reuse")] = None,
+) -> None:
+    """Read, validate, link and cluster records; write the run folder."""
+    from resolution.pipeline import resolve as run_resolve
+
+    try:
+        with console.status("resolving...") as status:
+            summary = run_resolve(inputs, out, get_settings(), model_dir=model,
+                                  progress=lambda m: (status.update(m), console.log(m)))
+    except TracegraphError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=f"run folder {out}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (("rows read", summary.rows_read), ("records", summary.records),
+                         ("relations", summary.relations), ("listings", summary.listings),
+                         ("quarantined", summary.quarantined), ("merged pairs", summary.merged_pairs),
+                         ("review pairs", summary.review_pairs)):
+        table.add_row(label, str(value))
+    for entity_type, n in summary.entities.items():
+        table.add_row(f"{entity_type} entities", str(n))
+    table.add_row("seconds", str(summary.seconds["total"]))
+    console.print(table)
+    if summary.quarantined:
+        console.print(f"[yellow]{summary.quarantined} rows quarantined[/]: see {out / 'quarantine.csv'}")
+
+
+@app.command()
+def load(run_dir: Annotated[Path, typer.Argument(help="A run folder written by resolve")]) -> None:
+    """Write a run folder into Neo4j (idempotent: loading twice changes nothing)."""
+    from resolution.graph.loader import load_run
+    from resolution.run_folder import GRAPH_FILES
+
+    settings = get_settings()
+    try:
+        totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in GRAPH_FILES}
+    except FileNotFoundError as exc:
+        raise _fail(TracegraphError(f"{run_dir} is not a complete run folder: {exc.filename} missing")) from exc
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as bars:
+        tasks = {name: bars.add_task(name, total=total) for name, total in totals.items()}
+        try:
+            report = load_run(run_dir, settings, progress=lambda name, n: bars.advance(tasks[name], n))
+        except TracegraphError as exc:
+            raise _fail(exc) from exc
+    console.print(f"loaded {run_dir} into {settings.neo4j_uri}: {json.dumps(report.counts, sort_keys=True)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Serve the HTTP API (service.app:app) with uvicorn."""
+    import uvicorn
+
+    console.print(f"API docs: http://{host}:{port}/docs")
+    uvicorn.run("service.app:app", host=host, port=port, log_level="info")
+
+
+@app.command()
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder")],
+    truth: Annotated[Path, typer.Option(help="truth_records.csv of a generated world")] = DEMO_DIR / "truth_records.csv",
+) -> None:
+    """Score a run's clusters against ground truth (pairwise and B-cubed)."""
+    from resolution.evaluate import evaluate_run
+
+    table = Table(title=f"{run_dir} against {truth}")
+    for column in ("type", "records", "precision", "recall", "F1", "B3 F1"):
+        table.add_column(column, justify="right")
+    for kind, s in evaluate_run(run_dir, truth).items():
+        table.add_row(kind, str(s.records), f"{s.pairwise_precision:.4f}", f"{s.pairwise_recall:.4f}",
+                      f"{s.pairwise_f1:.4f}", f"{s.bcubed_f1:.4f}")
+    Console().print(table)
+
+
+@app.command()
+def explain(
+    entity_id: Annotated[str, typer.Argument(help="An entity id, e.g. tg-co-…")],
+    run_dir: Annotated[Path, typer.Option("--run", help="Run folder")] = DEMO_RUN,
+) -> None:
+    """Show why an entity's records were merged: each pair with its per-comparison match weights."""
+    with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
+        members = {f"{r['source']}:{r['record_id']}" for r in csv.DictReader(handle) if r["entity_id"] == entity_id}
+    if not members:
+        raise _fail(TracegraphError(f"no entity {entity_id} in {run_dir}"))
+    table = Table(title=f"{entity_id}: {len(members)} records")
+    for column in ("record", "record", "probability", "weights"):
+        table.add_column(column)
+    with (run_dir / "pairs.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            pair = json.loads(line)
+            if pair["merged"] and pair["record_l"] in members and pair["record_r"] in members:
+                weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
+                table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
+    Console().print(table)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Build (once) and start the local Neo4j; waits until Bolt answers."""
+    from resolution.graph.local_server import LocalNeo4j
+
+    try:
+        with console.status("starting Neo4j (the first start builds it with Maven)..."):
+            status = LocalNeo4j(get_settings()).start()
+    except TracegraphError as exc:
+        raise _fail(exc) from exc
+    console.print(f"Neo4j {status.message}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j."""
+    from resolution.graph.local_server import LocalNeo4j
+
+    status = LocalNeo4j(get_settings()).stop()
+    console.print(f"Neo4j {status.message}")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Tell whether the local Neo4j runs and answers (exit 1 if not)."""
+    from resolution.graph.local_server import LocalNeo4j
+
+    try:
+        status = LocalNeo4j(get_settings()).status()
+    except TracegraphError as exc:
+        raise _fail(exc) from exc
+    console.print(f"Neo4j {status.message}")
+    if not status.running:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def demo(
+    size: Annotated[int, typer.Option(help="About how many companies", min=5)] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards")] = True,
+    port: Annotated[int, typer.Option(help="API port")] = 8000,
+) -> None:
+    """Everything on the demo world: local Neo4j (unless NEO4J_URI is set), generate, resolve, load, serve."""
+    settings = get_settings()
+    if "NEO4J_URI" not in os.environ:
+        neo4j_start()
+    generate(out=DEMO_DIR, size=size, seed=seed)
+    from resolution.demo.generator import DemoWorld  # noqa: F401  (keeps the import cheap above)
+
+    resolve(inputs=[DEMO_DIR / n for n in ("records.csv", "relations.csv", "listings.csv")], out=DEMO_RUN, model=None)
+    load(DEMO_RUN)
+    console.print(f"Neo4j Browser: http://localhost:{settings.neo4j_http_port}/browser/ "
+                  f"(user {settings.neo4j_user}; style: cypher/browser/style.grass)")
+    if serve_api:
+        serve(host="127.0.0.1", port=port)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    try:
+        app()
+    except TracegraphError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(1)

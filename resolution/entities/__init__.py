@@ -1,0 +1,1 @@
+"""From clusters to entities: stable ids, golden attributes, re-pointed relations, evidence."""

@@ -1,0 +1,183 @@
+"""Build entities from clusters: golden attributes, addresses, listings, aggregated relations."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from resolution.entities.ids import address_id, entity_id, sanction_id
+from resolution.models import Listing, Record, Relation, RelationType
+from resolution.standardise.names import standardise_address
+
+
+@dataclass
+class ResolvedGraph:
+    """Everything the graph loader writes, as plain rows."""
+
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    registered_at: list[dict[str, Any]] = field(default_factory=list)
+    sanctions: list[dict[str, Any]] = field(default_factory=list)
+    listed_on: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    possibly_same_as: list[dict[str, Any]] = field(default_factory=list)
+    clusters: list[dict[str, str]] = field(default_factory=list)
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return min(v for v, c in counts.items() if c == best)
+
+
+def _display_name(records: list[Record]) -> str:
+    """Most frequent Latin-script name (Chinese script stays as an alias), ties broken stably."""
+    latin = [r.name for r in records if r.name.isascii()]
+    return _most_common(latin or [r.name for r in records]) or records[0].name
+
+
+def _golden(entity_type: str, eid: str, members: list[Record], listed: list[Listing]) -> dict[str, Any]:
+    name = _display_name(members)
+    names = sorted({n for r in members for n in (r.name, *r.aliases)} - {name})
+    row: dict[str, Any] = {
+        "id": eid,
+        "type": entity_type,
+        "name": name,
+        "aliases": names,
+        "country": _most_common(r.country for r in members),
+        "sources": sorted({r.source for r in members}),
+        "record_count": len(members),
+        "sanctioned": bool(listed),
+        "programs": sorted({lst.program for lst in listed if lst.program}),
+    }
+    if entity_type == "company":
+        row["registration_number"] = _most_common(r.registration_number for r in members)
+        row["incorporation_date"] = _most_common(r.incorporation_date for r in members)
+    elif entity_type == "person":
+        full = [r.date_of_birth for r in members if r.date_of_birth and len(r.date_of_birth) == 10]
+        row["date_of_birth"] = _most_common(full) or _most_common(r.date_of_birth for r in members)
+        row["nationality"] = _most_common(r.nationality for r in members)
+        row["id_number"] = _most_common(r.id_number for r in members)
+    else:
+        row["imo"] = _most_common(r.imo for r in members)
+        row["mmsi"] = _most_common(r.mmsi for r in members)
+        row["call_sign"] = _most_common(r.call_sign for r in members)
+        row["flag"] = _most_common(r.flag for r in members)
+        row["flags"] = sorted({r.flag for r in members if r.flag})
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _record_row(record: Record, eid: str, probability: float) -> dict[str, Any]:
+    data = record.model_dump(exclude={"attributes"}, exclude_none=True)
+    data["entity_type"] = record.entity_type.value
+    data.update({f"attr_{k}": v for k, v in record.attributes.items()})
+    return {"key": record.key, "entity_id": eid, "probability": round(probability, 6), "props": data}
+
+
+def _relation_rows(relations: list[Relation], entity_of: dict[str, str]) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str, RelationType], list[Relation]] = defaultdict(list)
+    for rel in relations:
+        groups[(entity_of[rel.from_key], entity_of[rel.to_key], rel.relation)].append(rel)
+    rows: list[dict[str, Any]] = []
+    for (src, dst, kind), members in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1], item[0][2].value)):
+        props: dict[str, Any] = {
+            "source_keys": sorted({f"{r.source}:{r.from_record_id}->{r.to_record_id}" for r in members}),
+        }
+        starts = [r.start_date for r in members if r.start_date]
+        ends = [r.end_date for r in members if r.end_date]
+        if kind is RelationType.TRADED_WITH:
+            props["shipments"] = sum(r.shipments if r.shipments is not None else 1 for r in members)
+            values = [r.value_usd for r in members if r.value_usd is not None]
+            if values:
+                props["value_usd"] = round(sum(values), 2)
+            if starts:
+                props["first_date"], props["last_date"] = min(starts), max(starts + ends)
+            props["hs_codes"] = sorted({r.hs_code for r in members if r.hs_code})
+        else:
+            if starts:
+                props["start_date"] = min(starts)
+            if ends:
+                props["end_date"] = max(ends)
+            shares = [r.share_pct for r in members if r.share_pct is not None]
+            if shares:
+                props["share_pct"] = max(shares)
+        rows.append({"type": kind.graph_type, "from_id": src, "to_id": dst, "props": props})
+    return rows
+
+
+def build_graph(
+    records: list[Record],
+    relations: list[Relation],
+    listings: list[Listing],
+    clusters: dict[str, str],
+    record_probability: dict[str, float],
+    review_pairs: list[tuple[str, str, float]],
+) -> ResolvedGraph:
+    """Turn record-level clusters into the rows the graph loader writes.
+
+    ``clusters`` maps record key -> cluster label (any string; labels only group records),
+    ``record_probability`` the best match probability that tied a record into its cluster, and
+    ``review_pairs`` the record pairs below the merge threshold kept for review.
+    """
+    by_key = {r.key: r for r in records}
+    members: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        members[clusters.get(record.key, record.key)].append(record)
+    listings_by_key: dict[str, list[Listing]] = defaultdict(list)
+    for listing in listings:
+        listings_by_key[listing.key].append(listing)
+
+    graph = ResolvedGraph()
+    entity_of: dict[str, str] = {}
+    for group in members.values():
+        entity_type = group[0].entity_type.value
+        eid = entity_id(entity_type, (r.key for r in group))
+        for r in group:
+            entity_of[r.key] = eid
+        listed = [lst for r in group for lst in listings_by_key[r.key]]
+        graph.entities.append(_golden(entity_type, eid, group, listed))
+    graph.entities.sort(key=lambda e: e["id"])
+
+    addresses: dict[str, dict[str, Any]] = {}
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in sorted(records, key=lambda r: r.key):
+        eid = entity_of[record.key]
+        graph.records.append(_record_row(record, eid, record_probability.get(record.key, 1.0)))
+        graph.clusters.append({"source": record.source, "record_id": record.record_id, "entity_id": eid})
+        standard = standardise_address(record.address)
+        if standard:
+            aid = address_id(record.country, standard)
+            addresses.setdefault(aid, {"id": aid, "text": record.address, "country": record.country, "standard": standard})
+            links[(eid, aid)].add(record.key)
+    graph.addresses = sorted(addresses.values(), key=lambda a: a["id"])
+    graph.registered_at = [
+        {"from_id": eid, "to_id": aid, "props": {"source_keys": sorted(keys)}}
+        for (eid, aid), keys in sorted(links.items())
+    ]
+
+    for listing in sorted(listings, key=lambda x: (x.key, x.list_name, x.program or "")):
+        sid = sanction_id(listing.source, listing.record_id, listing.list_name, listing.program)
+        graph.sanctions.append(
+            {"id": sid, "props": {k: v for k, v in listing.model_dump().items() if v is not None}}
+        )
+        graph.listed_on.append({"from_id": entity_of[listing.key], "to_id": sid, "props": {"source_keys": [listing.key]}})
+
+    graph.relations = _relation_rows(relations, entity_of)
+
+    review: dict[tuple[str, str], dict[str, Any]] = {}
+    for left, right, probability in review_pairs:
+        a, b = sorted((entity_of[left], entity_of[right]))
+        if a == b or left not in by_key or right not in by_key:
+            continue
+        row = review.setdefault((a, b), {"from_id": a, "to_id": b, "props": {"probability": 0.0, "source_keys": []}})
+        row["props"]["probability"] = max(row["props"]["probability"], round(probability, 6))
+        row["props"]["source_keys"].append(f"{left}~{right}")
+    graph.possibly_same_as = [review[k] for k in sorted(review)]
+    for row in graph.possibly_same_as:
+        row["props"]["source_keys"].sort()
+    return graph

@@ -1,0 +1,35 @@
+"""Domain exceptions of the resolution pipeline, in one place.
+
+The CLI turns each into a one-line message and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+
+class TracegraphError(Exception):
+    """Base of every error the pipeline reports to a user."""
+
+
+class InputFileError(TracegraphError):
+    """A whole input file cannot be read (missing, unknown format, unreadable columns)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class RunFolderError(TracegraphError):
+    """A run folder is missing files that a stage needs."""
+
+
+class LinkageError(TracegraphError):
+    """Splink could not train or predict for an entity type."""
+
+
+class GraphLoadError(TracegraphError):
+    """Writing a run into Neo4j failed (connection lost, constraint broken)."""
+
+
+class LocalNeo4jError(TracegraphError):
+    """The bundled local Neo4j could not be built, started or stopped."""

@@ -1,0 +1,1 @@
+"""Neo4j: the batched, idempotent loader and the manager of the bundled local server."""

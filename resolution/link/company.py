@@ -1,0 +1,68 @@
+"""Splink model for companies: names (with aliases, pinyin and legal forms removed), country,
+registration number and address."""
+
+from __future__ import annotations
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+from resolution.link.model import ModelSpec
+
+
+def name_comparison() -> cl.CustomComparison:
+    """Organisation names: exact compact form, any shared alias key, then Jaro-Winkler bands.
+
+    The m probabilities are fixed from domain knowledge: the only label-free way to train them
+    would be EM blocked on another field, and the obvious one (address) is shared by look-alike
+    sibling firms, which teaches EM that matches often have different names.
+    """
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name_compact"),
+            cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
+                m_probability=0.55, fix_m_probability=True
+            ),
+            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
+                m_probability=0.2, fix_m_probability=True
+            ),
+            cll.JaroWinklerLevel("name_compact", 0.95).configure(m_probability=0.15, fix_m_probability=True),
+            cll.JaroWinklerLevel("name_compact", 0.88).configure(m_probability=0.07, fix_m_probability=True),
+            cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
+        ],
+    )
+
+
+def spec() -> ModelSpec:
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            name_comparison(),
+            cl.ExactMatch("country"),
+            cl.ExactMatch("registration_number"),
+            cl.JaroWinklerAtThresholds("address_std", [0.95, 0.85]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("name_compact"),
+            block_on("registration_number"),
+            block_on("name_keys", arrays_to_explode=["name_keys"]),
+            block_on("substr(name_compact, 1, 10)"),
+            block_on("right(name_compact, 12)", "country"),
+            block_on("address_std"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=["source"],
+    )
+    return ModelSpec(
+        entity_type="company",
+        settings=settings,
+        deterministic_rules=[block_on("name_compact"), block_on("registration_number")],
+        recall=0.7,
+        em_blocking_rules=[block_on("name_compact")],
+        columns={
+            "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
+            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",
+            "country": "VARCHAR", "registration_number": "VARCHAR", "address_std": "VARCHAR",
+        },
+    )

@@ -1,0 +1,125 @@
+"""Train, predict and cluster one entity type with Splink on DuckDB.
+
+Training needs no labels: the prior comes from deterministic rules with an assumed recall, u
+probabilities from random sampling, m probabilities from EM sessions. A saved model (``--model``)
+skips training. Pairs at or above the review threshold are kept with their per-comparison match
+weights (``mw_*``) as evidence; clusters are connected components at the merge threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from resolution.errors import LinkageError
+from resolution.link import company, person, vessel
+from resolution.link.model import ModelSpec
+
+log = logging.getLogger(__name__)
+
+SPECS = {"company": company.spec, "person": person.spec, "vessel": vessel.spec}
+_ARROW_TYPES = {"VARCHAR": pa.string(), "VARCHAR[]": pa.list_(pa.string())}
+
+
+@dataclass
+class LinkResult:
+    """Outcome for one entity type: pairs (review band and above) and record -> cluster."""
+
+    entity_type: str
+    pairs: pa.Table
+    clusters: dict[str, str]
+    trained: bool
+    training_notes: list[str]
+
+
+class _CollectWarnings(logging.Handler):
+    """Collects Splink's warnings (untrained levels and the like) as training notes."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = " ".join(record.getMessage().split())
+        if text and text not in self.notes:
+            self.notes.append(text)
+
+
+def _arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in spec.columns.items()])
+    columns = {name: [row.get(name) for row in rows] for name in spec.columns}
+    return pa.table(columns, schema=schema)
+
+
+def _train(linker: Linker, spec: ModelSpec, seed: int, notes: list[str]) -> None:
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            spec.deterministic_rules, recall=spec.recall
+        )
+    except Exception as exc:  # Splink raises plain exceptions when a rule finds no pairs
+        notes.append(f"prior kept at default: {exc}")
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    for rule in spec.em_blocking_rules:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except Exception as exc:
+            notes.append(f"EM session skipped: {exc}")
+
+
+def link_entity_type(
+    entity_type: str,
+    rows: list[dict[str, Any]],
+    *,
+    out_dir: Path,
+    seed: int,
+    merge_threshold: float,
+    review_threshold: float,
+    model_path: Path | None = None,
+) -> LinkResult:
+    """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``."""
+    spec = SPECS[entity_type]()
+    table = _arrow_table(spec, rows)
+    if len(rows) < 2:
+        empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
+        return LinkResult(entity_type, empty, {r["unique_id"]: r["unique_id"] for r in rows}, False, [])
+    con = duckdb.connect()
+    notes: list[str] = []
+    splink_logger = logging.getLogger("splink")
+    collector = _CollectWarnings(notes)
+    splink_logger.addHandler(collector)
+    try:
+        db_api = DuckDBAPI(connection=con)
+        records = db_api.register(table, dataset_display_name=f"{entity_type}_records")
+        settings: Any = str(model_path) if model_path else spec.settings
+        linker = Linker(records, settings, log_level=None)
+        splink_logger.propagate = False
+        trained = model_path is None
+        if trained:
+            _train(linker, spec, seed, notes)
+        linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
+        predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=merge_threshold
+        )
+        pairs = con.sql(
+            f"SELECT * FROM {predictions.physical_name} ORDER BY unique_id_l, unique_id_r"
+        ).to_arrow_table()
+        cluster_rows = con.sql(
+            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"
+        ).fetchall()
+    except Exception as exc:
+        raise LinkageError(f"linking {entity_type} records failed: {exc}") from exc
+    finally:
+        splink_logger.removeHandler(collector)
+        con.close()
+    for note in notes:
+        log.info("%s model: %s", entity_type, note)
+    return LinkResult(entity_type, pairs, {str(u): str(c) for u, c in cluster_rows}, trained, notes)

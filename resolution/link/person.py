@@ -1,0 +1,76 @@
+"""Splink model for people: names in any order or script, date of birth (partial dates agree on
+the year), nationality and identity number."""
+
+from __future__ import annotations
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+from resolution.link.model import ModelSpec
+
+
+def name_comparison() -> cl.CustomComparison:
+    """Person names; m probabilities fixed from domain knowledge (see the company model)."""
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name_compact"),
+            cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
+                m_probability=0.5, fix_m_probability=True
+            ),
+            cll.ExactMatchLevel("name_sorted").configure(m_probability=0.15, fix_m_probability=True),
+            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
+                m_probability=0.2, fix_m_probability=True
+            ),
+            cll.JaroWinklerLevel("name_compact", 0.92).configure(m_probability=0.08, fix_m_probability=True),
+            cll.JaroWinklerLevel("name_sorted", 0.88).configure(m_probability=0.04, fix_m_probability=True),
+            cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
+        ],
+    )
+
+
+def dob_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.CustomLevel("length(dob_l) = 10 AND dob_l = dob_r", "full date equal"),
+            cll.CustomLevel("birth_year_l = birth_year_r", "year equal"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def spec() -> ModelSpec:
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            name_comparison(),
+            dob_comparison(),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("id_number"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("name_sorted"),
+            block_on("name_keys", arrays_to_explode=["name_keys"]),
+            block_on("id_number"),
+            block_on("dob"),
+            block_on("substr(name_compact, 1, 4)", "birth_year"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=["source"],
+    )
+    return ModelSpec(
+        entity_type="person",
+        settings=settings,
+        deterministic_rules=[block_on("name_sorted", "dob"), block_on("id_number")],
+        recall=0.6,
+        em_blocking_rules=[block_on("name_sorted")],
+        columns={
+            "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
+            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",
+            "country": "VARCHAR", "dob": "VARCHAR", "birth_year": "VARCHAR",
+            "nationality": "VARCHAR", "id_number": "VARCHAR",
+        },
+    )

@@ -1,0 +1,137 @@
+"""``tracegraph resolve``: read -> standardise -> link per entity type -> entities -> run folder."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resolution.entities.build import build_graph
+from resolution.models import EntityType
+from resolution.run_folder import (
+    CLUSTERS,
+    GRAPH_FILES,
+    PAIRS,
+    QUARANTINE,
+    QUARANTINE_COLUMNS,
+    SUMMARY,
+    write_csv,
+    write_jsonl,
+)
+from resolution.settings import ResolutionSettings
+from resolution.sources import read_inputs
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunSummary:
+    run_dir: str
+    rows_read: int
+    records: int
+    relations: int
+    listings: int
+    quarantined: int
+    entities: dict[str, int] = field(default_factory=dict)
+    merged_pairs: int = 0
+    review_pairs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    training_notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
+    weights = {
+        k.removeprefix("mw_"): round(v, 4)
+        for k, v in row.items()
+        if k.startswith("mw_") and v is not None and not k.startswith("mw_tf_adj")
+    }
+    tf = {k.removeprefix("mw_tf_adj_"): round(v, 4) for k, v in row.items() if k.startswith("mw_tf_adj_") and v is not None}
+    return {
+        "entity_type": entity_type,
+        "record_l": row["unique_id_l"],
+        "record_r": row["unique_id_r"],
+        "match_probability": round(row["match_probability"], 6),
+        "match_weight": round(row["match_weight"], 4),
+        "merged": row["match_probability"] >= merge_threshold,
+        "weights": weights,
+        "tf_adjustments": tf,
+    }
+
+
+def resolve(
+    inputs: Sequence[Path],
+    out: Path,
+    settings: ResolutionSettings,
+    *,
+    model_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Resolve ``inputs`` into the run folder ``out`` and return what was done."""
+    from resolution.link.engine import link_entity_type  # Splink is imported only when linking
+    from resolution.link.features import features
+
+    say = progress or (lambda _m: None)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    batch = read_inputs(inputs)
+    timings["read"] = round(time.perf_counter() - started, 3)
+    say(f"read {batch.rows_read} rows: {len(batch.records)} records, {len(batch.relations)} relations, "
+        f"{len(batch.listings)} listings, {len(batch.quarantine)} quarantined")
+
+    clusters: dict[str, str] = {}
+    probability: dict[str, float] = {}
+    review: list[tuple[str, str, float]] = []
+    evidence: list[dict[str, Any]] = []
+    notes: dict[str, list[str]] = {}
+    merged = 0
+    for entity_type in EntityType:
+        t0 = time.perf_counter()
+        rows = [features(r) for r in batch.records if r.entity_type is entity_type]
+        model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
+        result = link_entity_type(
+            entity_type.value, rows, out_dir=out, seed=settings.seed,
+            merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
+            model_path=model if model and model.exists() else None,
+        )
+        notes[entity_type.value] = result.training_notes
+        clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
+        for row in result.pairs.to_pylist():
+            ev = _evidence(entity_type.value, row, settings.merge_threshold)
+            evidence.append(ev)
+            left, right, p = ev["record_l"], ev["record_r"], ev["match_probability"]
+            if ev["merged"]:
+                merged += 1
+                probability[left] = max(probability.get(left, 0.0), p)
+                probability[right] = max(probability.get(right, 0.0), p)
+            else:
+                review.append((left, right, p))
+        timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
+        say(f"linked {len(rows)} {entity_type.value} records in {timings[f'link_{entity_type.value}']} s")
+
+    t0 = time.perf_counter()
+    graph = build_graph(batch.records, batch.relations, batch.listings, clusters, probability, review)
+    timings["entities"] = round(time.perf_counter() - t0, 3)
+
+    write_csv(out / CLUSTERS, ["source", "record_id", "entity_id"], graph.clusters)
+    write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
+    for name in GRAPH_FILES:
+        write_jsonl(out / f"{name}.jsonl", getattr(graph, name))
+    write_jsonl(out / PAIRS, sorted(evidence, key=lambda e: (e["record_l"], e["record_r"])))
+    timings["total"] = round(time.perf_counter() - started, 3)
+
+    counts: dict[str, int] = {}
+    for entity in graph.entities:
+        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
+    summary = RunSummary(
+        run_dir=str(out), rows_read=batch.rows_read, records=len(batch.records),
+        relations=len(batch.relations), listings=len(batch.listings),
+        quarantined=len(batch.quarantine), entities=counts, merged_pairs=merged,
+        review_pairs=len(review), seconds=timings, training_notes=notes,
+    )
+    (out / SUMMARY).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
+    return summary

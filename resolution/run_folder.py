@@ -1,0 +1,63 @@
+"""The run folder: the files each stage writes and the next one reads.
+
+``clusters.csv`` (source,record_id,entity_id), ``quarantine.csv``, ``entities.jsonl``,
+``records.jsonl``, ``addresses.jsonl``, ``registered_at.jsonl``, ``sanctions.jsonl``,
+``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.jsonl`` (scored
+pairs with per-comparison match weights), ``model_<type>.json`` and ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from resolution.errors import RunFolderError
+
+CLUSTERS = "clusters.csv"
+QUARANTINE = "quarantine.csv"
+SUMMARY = "summary.json"
+PAIRS = "pairs.jsonl"
+GRAPH_FILES = (
+    "entities", "records", "addresses", "registered_at", "sanctions", "listed_on", "relations",
+    "possibly_same_as",
+)
+QUARANTINE_COLUMNS = ["source", "record_id", "field", "reason", "kind", "file", "line"]
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
+            handle.write("\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        raise RunFolderError(f"{path} is missing: is {path.parent} a complete run folder?")
+    with path.open("r", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+
+
+def check_run_folder(run_dir: Path) -> None:
+    """Raise ``RunFolderError`` naming what is missing when ``run_dir`` is not a finished run."""
+    if not run_dir.is_dir():
+        raise RunFolderError(f"run folder {run_dir} does not exist")
+    missing = [n for n in (*(f"{g}.jsonl" for g in GRAPH_FILES), CLUSTERS, SUMMARY) if not (run_dir / n).exists()]
+    if missing:
+        raise RunFolderError(f"run folder {run_dir} is incomplete, missing: {', '.join(missing)}")

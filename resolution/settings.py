@@ -1,0 +1,50 @@
+"""Settings of the resolution package: one pydantic-settings object, environment first."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ResolutionSettings(BaseSettings):
+    """Everything the pipeline and the local Neo4j launcher read from the environment.
+
+    Neo4j: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+    Linking: ``TRACEGRAPH_MERGE_THRESHOLD`` and ``TRACEGRAPH_REVIEW_THRESHOLD`` (match
+    probabilities), ``TRACEGRAPH_SEED``. Loading: ``TRACEGRAPH_BATCH_SIZE``.
+    Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
+    ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TRACEGRAPH_", extra="ignore")
+
+    neo4j_uri: str = Field("bolt://localhost:7687", validation_alias="NEO4J_URI")
+    neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(
+        SecretStr("tracegraph-dev"), validation_alias="NEO4J_PASSWORD"
+    )
+    neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE")
+
+    merge_threshold: float = Field(0.95, gt=0, lt=1)
+    review_threshold: float = Field(0.5, gt=0, lt=1)
+    seed: int = 42
+    batch_size: int = Field(10_000, ge=1, le=200_000)
+
+    neo4j_project_dir: Path = PROJECT_ROOT / "neo4j-local"
+    neo4j_home: Path = PROJECT_ROOT / "neo4j-local" / "home"
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    neo4j_bolt_port: int = 7687
+    neo4j_http_port: int = 7474
+    neo4j_start_timeout_s: float = 120.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ResolutionSettings:
+    """The process-wide settings object (read once)."""
+    return ResolutionSettings()

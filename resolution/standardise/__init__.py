@@ -1,0 +1,1 @@
+"""Standardisation of names, countries, dates and identifiers before linking."""

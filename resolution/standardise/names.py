@@ -1,0 +1,199 @@
+"""Name standardisation for companies, people and vessels.
+
+Chinese script becomes pinyin (``pypinyin``), other scripts ASCII (``unidecode``); case,
+punctuation and diacritics go; legal forms (``Co., Ltd.``, ``Company Limited``, ``有限公司``...)
+are removed and kept apart; common abbreviations are expanded. Each name yields:
+
+* ``standard``: spaced tokens, e.g. ``dandong hongxiang industrial development``
+* ``compact``: the same without spaces, so pinyin written with or without spaces agrees
+* ``keys``: compact and token-sorted compact forms, used to compare aliases
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+from unidecode import unidecode
+
+# Chinese legal forms, longest first, and common business words rendered in English so that
+# "丹东鸿祥贸易有限公司" and "Dandong Hongxiang Trading Co., Ltd." meet.
+_CHINESE_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团")
+_CHINESE_WORDS = {
+    "进出口": " import export ",
+    "贸易": " trading ",
+    "商贸": " trading ",
+    "实业": " industrial ",
+    "工业": " industrial ",
+    "发展": " development ",
+    "国际": " international ",
+    "科技": " technology ",
+    "物流": " logistics ",
+    "船务": " shipping ",
+    "海运": " shipping ",
+    "航运": " shipping ",
+    "投资": " investment ",
+    "矿业": " mining ",
+    "能源": " energy ",
+    "电子": " electronics ",
+    "机械": " machinery ",
+    "化工": " chemical ",
+}
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+# Latin legal forms as token sequences (after lower-casing and punctuation removal).
+_LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(form.split())
+            for form in (
+                "co ltd",
+                "company ltd",
+                "company limited",
+                "co limited",
+                "corp ltd",
+                "limited liability company",
+                "limited company",
+                "pte ltd",
+                "private limited",
+                "pvt ltd",
+                "limited",
+                "ltd",
+                "llc",
+                "inc",
+                "incorporated",
+                "corp",
+                "corporation",
+                "company",
+                "co",
+                "plc",
+                "gmbh",
+                "ag",
+                "sa",
+                "sarl",
+                "bv",
+                "jsc",
+                "ojsc",
+                "pjsc",
+                "cjsc",
+                "ooo",
+                "zao",
+                "oao",
+                "fze",
+                "fzco",
+                "llp",
+                "lp",
+                "youxian gongsi",
+                "gongsi",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_ABBREVIATIONS = {
+    "intl": "international",
+    "int'l": "international",
+    "dev": "development",
+    "devt": "development",
+    "ind": "industrial",
+    "indus": "industrial",
+    "imp": "import",
+    "exp": "export",
+    "trdg": "trading",
+    "tech": "technology",
+    "mfg": "manufacturing",
+    "&": "and",
+    "shiye": "industrial",
+    "maoyi": "trading",
+    "fazhan": "development",
+    "guoji": "international",
+    "jinchukou": "import export",
+    "keji": "technology",
+    "wuliu": "logistics",
+    "chuanwu": "shipping",
+    "haiyun": "shipping",
+}
+_PUNCT = re.compile(r"[^0-9a-z& ]+")
+
+
+@dataclass(frozen=True)
+class StandardName:
+    standard: str
+    compact: str
+    sorted_compact: str
+    legal_form: str | None
+
+
+def _han_to_pinyin(text: str, *, words: bool) -> str:
+    if words:
+        for form in _CHINESE_LEGAL_FORMS:
+            if text.endswith(form):
+                text = text[: -len(form)] + " __legal__ "
+                break
+        for word, english in _CHINESE_WORDS.items():
+            text = text.replace(word, english)
+    return _HAN.sub(lambda m: " " + "".join(lazy_pinyin(m.group(0))) + " ", text)
+
+
+def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
+    for form in _LEGAL_FORMS:
+        n = len(form)
+        if len(tokens) > n and tuple(tokens[-n:]) == form:
+            return tokens[:-n], " ".join(form)
+    return tokens, None
+
+
+@lru_cache(maxsize=200_000)
+def standardise_name(name: str, *, organisation: bool = True) -> StandardName:
+    """Standard forms of one name. ``organisation`` enables legal-form and business-word rules."""
+    text = _han_to_pinyin(name, words=organisation)
+    text = unidecode(text).lower().replace("__legal__", " __legal__ ")
+    text = text.replace("'", "")
+    text = _PUNCT.sub(" ", text.replace("__legal__", " zzlegalzz "))
+    tokens = text.split()
+    legal_form: str | None = None
+    if "zzlegalzz" in tokens:
+        tokens = [t for t in tokens if t != "zzlegalzz"]
+        legal_form = "co ltd"
+    if organisation:
+        expanded: list[str] = []
+        for token in tokens:
+            expanded.extend(_ABBREVIATIONS.get(token, token).split())
+        tokens, found = _strip_legal_form(expanded)
+        legal_form = legal_form or found
+        tokens = [t for t in tokens if t != "and"] or tokens
+    standard = " ".join(tokens)
+    compact = standard.replace(" ", "")
+    return StandardName(
+        standard=standard,
+        compact=compact,
+        sorted_compact="".join(sorted(tokens)),
+        legal_form=legal_form,
+    )
+
+
+def name_keys(names: list[str], *, organisation: bool) -> list[str]:
+    """Distinct comparison keys (compact and token-sorted compact) over a name and its aliases."""
+    keys: set[str] = set()
+    for raw in names:
+        std = standardise_name(raw, organisation=organisation)
+        if std.compact:
+            keys.add(std.compact)
+            keys.add(std.sorted_compact)
+    return sorted(keys)
+
+
+def standardise_address(address: str | None) -> str | None:
+    """Addresses compared as lower-case ASCII tokens with Chinese script in pinyin."""
+    if not address:
+        return None
+    text = unidecode(_han_to_pinyin(address, words=False)).lower()
+    text = re.sub(r"\b(rd)\b", "road", text)
+    text = re.sub(r"\b(st)\b", "street", text)
+    text = re.sub(r"\b(bldg)\b", "building", text)
+    text = re.sub(r"\b(no)\b", "", text)
+    tokens = _PUNCT.sub(" ", text).split()
+    return " ".join(tokens) or None
