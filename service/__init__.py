@@ -1,0 +1,1 @@
+"""Tracegraph HTTP API (FastAPI). Never imports Splink; Cypher comes from ``cypher/queries``."""

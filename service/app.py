@@ -1,0 +1,42 @@
+"""The ASGI app: ``service.app:app``. Importing it opens no connection; the Neo4j driver is
+created in the lifespan and closed on shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service.errors import install_error_handlers
+from service.repository import GraphRepository
+from service.routers import entities, health, paths
+from service.settings import ServiceSettings, get_settings
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        repository = GraphRepository.connect(settings or get_settings())
+        app.state.repository = repository
+        try:
+            yield
+        finally:
+            app.state.repository = None
+            await repository.close()
+
+    app = FastAPI(
+        title="Tracegraph API",
+        version="0.1.0",
+        description="How is this firm connected to a sanctioned party? Entities resolved from "
+        "registries, trade data and sanctions lists, with paths and neighbourhoods from Neo4j.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(entities.router)
+    app.include_router(paths.router)
+    return app
+
+
+app = create_app()

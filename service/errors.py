@@ -1,0 +1,93 @@
+"""Domain errors of the API and the one place they become ``application/problem+json``."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+class ApiError(Exception):
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class EntityNotFound(ApiError):
+    status = 404
+    title = "Entity not found"
+
+
+class DatabaseUnavailable(ApiError):
+    status = 503
+    title = "Graph database unavailable"
+
+
+class QueryTimeout(ApiError):
+    status = 504
+    title = "Query timed out"
+
+
+def problem(status: int, title: str, detail: str, request: Request, **extra: object) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": str(request.url.path), **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return problem(exc.status, exc.title, exc.detail, request)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
+    return problem(422, "Invalid request", detail, request, errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
+    return problem(exc.status_code, title, str(exc.detail), request)
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return problem(503, DatabaseUnavailable.title, f"Neo4j cannot be reached: {exc}", request)
+
+
+async def _client_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ClientError)
+    if exc.code and "TransactionTimedOut" in exc.code or "timeout" in (exc.code or "").lower():
+        return problem(504, QueryTimeout.title, "the query ran past its time limit", request)
+    log.exception("Neo4j client error")
+    return problem(500, "Query failed", exc.message or "the graph query failed", request)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s", request.url.path)
+    return problem(500, "Internal error", "an unexpected error occurred; it has been logged", request)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every error the API can meet to a problem document."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ServiceUnavailable, _unavailable)
+    app.add_exception_handler(SessionExpired, _unavailable)
+    app.add_exception_handler(ClientError, _client_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,67 @@
+"""The only place that runs Cypher for the API: async Neo4j driver, statements from
+``cypher/queries``, values as parameters, a server-side timeout on every query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, Query
+
+import cypher
+from service.settings import ServiceSettings
+
+
+class GraphRepository:
+    def __init__(self, driver: AsyncDriver, settings: ServiceSettings) -> None:
+        self.driver = driver
+        self.settings = settings
+        self.queries = cypher.statements("queries")
+
+    @classmethod
+    def connect(cls, settings: ServiceSettings) -> GraphRepository:
+        """Create the driver (connections open lazily, on the first query)."""
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            max_connection_pool_size=settings.pool_size,
+            connection_timeout=settings.connection_timeout_s,
+            connection_acquisition_timeout=settings.connection_timeout_s * 2,
+        )
+        return cls(driver, settings)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        """Run a named read query with a timeout and return its records as dicts."""
+        query = Query(self.queries[name].text, timeout=self.settings.query_timeout_s)
+        async with self.driver.session(database=self.settings.neo4j_database, default_access_mode="READ") as session:
+            result = await session.run(query, parameters)
+            return [record.data() async for record in result]
+
+    async def ping(self) -> bool:
+        rows = await self.read("ping")
+        return bool(rows and rows[0]["ok"] == 1)
+
+    async def entity(self, entity_id: str) -> dict[str, Any] | None:
+        rows = await self.read("entity_by_id", id=entity_id)
+        return rows[0] if rows else None
+
+    async def missing_ids(self, ids: list[str]) -> list[str]:
+        rows = await self.read("entity_exists", ids=ids)
+        return [row["id"] for row in rows if not row["found"]]
+
+    async def shortest_paths(
+        self, source: str, target: str, *, max_hops: int, k: int, relation_types: list[str]
+    ) -> list[dict[str, Any]]:
+        return await self.read(
+            "shortest_paths", source=source, target=target, max_hops=max_hops, k=k,
+            relation_types=relation_types,
+        )
+
+    async def neighbourhood(
+        self, entity_id: str, *, depth: int, limit: int, relation_types: list[str]
+    ) -> list[dict[str, Any]]:
+        return await self.read(
+            "neighbourhood", id=entity_id, depth=depth, limit=limit, relation_types=relation_types
+        )

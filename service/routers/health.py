@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.deps import Repository
+from service.errors import DatabaseUnavailable
+from service.schemas import Health, Problem
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Problem}})
+async def health(repository: Repository) -> Health:
+    """Ok when Neo4j answers a read; 503 problem otherwise."""
+    if not await repository.ping():
+        raise DatabaseUnavailable("Neo4j answered the health query with an unexpected result")
+    return Health(status="ok", neo4j="reachable")

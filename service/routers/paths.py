@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.deps import Repository
+from service.errors import EntityNotFound
+from service.routers.entities import RelationFilter, relation_types
+from service.schemas import ENTITY_ID_PATTERN, PathsResponse, Problem
+from service.subgraph import SubgraphBuilder
+
+router = APIRouter(tags=["paths"])
+EntityIdQuery = Annotated[str, Query(pattern=ENTITY_ID_PATTERN)]
+
+
+@router.get(
+    "/paths",
+    response_model=PathsResponse,
+    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+)
+async def paths(
+    source: EntityIdQuery,
+    target: EntityIdQuery,
+    repository: Repository,
+    max_hops: Annotated[int, Query(ge=1, le=8, description="Longest path considered (at most 8)")] = 4,
+    k: Annotated[int, Query(ge=1, le=5, description="At most this many shortest paths")] = 1,
+    relations: RelationFilter = None,
+) -> PathsResponse:
+    """Up to k shortest paths between two entities, as nodes + relationships + ordered hops.
+
+    No path within ``max_hops`` is an answer (``found: false``), not an error; an unknown id is 404.
+    """
+    types = relation_types(relations)
+    missing = await repository.missing_ids([source, target])
+    if missing:
+        raise EntityNotFound(f"no entity with id {', '.join(repr(m) for m in missing)}")
+    builder = SubgraphBuilder()
+    results = []
+    if source != target:
+        rows = await repository.shortest_paths(source, target, max_hops=max_hops, k=k, relation_types=types)
+        results = [builder.add_path(row) for row in rows]
+    return PathsResponse(
+        source=source, target=target, max_hops=max_hops, found=bool(results), paths=results,
+        nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+    )

@@ -1,0 +1,101 @@
+"""Response models of the API (pydantic), with examples for the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ENTITY_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
+PATH_RELATION_TYPES = (
+    "OWNER_OF", "DIRECTOR_OF", "SHAREHOLDER_OF", "OPERATOR_OF", "MANAGER_OF", "TRADED_WITH",
+    "FAMILY_OF", "ASSOCIATE_OF", "REGISTERED_AT", "POSSIBLY_SAME_AS",
+)
+DEFAULT_PATH_RELATIONS = tuple(t for t in PATH_RELATION_TYPES if t != "POSSIBLY_SAME_AS")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem document returned for every error."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    neo4j: Literal["reachable"]
+
+
+class Listing(BaseModel):
+    list_name: str
+    program: str | None = None
+    listed_on: str | None = None
+    source: str | None = None
+    record_id: str | None = None
+
+
+class Entity(BaseModel):
+    id: str = Field(examples=["tg-co-0003c73c33270795"])
+    type: str = Field(examples=["company"])
+    labels: list[str] = Field(examples=[["Entity", "Company", "Sanctioned"]])
+    name: str = Field(examples=["Dandong Hongxiang Industrial Development Co., Ltd."])
+    aliases: list[str] = Field(default_factory=list)
+    country: str | None = None
+    sanctioned: bool = False
+    listings: list[Listing] = Field(default_factory=list)
+    record_count: int = 0
+    relation_count: int = 0
+    possible_duplicates: int = 0
+    attributes: dict[str, Any] = Field(default_factory=dict, description="Other golden attributes")
+
+
+class GraphNode(BaseModel):
+    id: str
+    labels: list[str]
+    name: str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class GraphRelationship(BaseModel):
+    id: str
+    type: str
+    start_node: str
+    end_node: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Hop(BaseModel):
+    from_id: str
+    to_id: str
+    type: str
+    direction: Literal["forward", "backward"] = Field(
+        description="forward when the relationship points from from_id to to_id"
+    )
+
+
+class PathResult(BaseModel):
+    length: int
+    node_ids: list[str]
+    hops: list[Hop]
+
+
+class Subgraph(BaseModel):
+    nodes: list[GraphNode]
+    relationships: list[GraphRelationship]
+
+
+class PathsResponse(Subgraph):
+    source: str
+    target: str
+    max_hops: int
+    found: bool = Field(description="false when no path exists within max_hops (not an error)")
+    paths: list[PathResult]
+
+
+class NeighbourhoodResponse(Subgraph):
+    entity_id: str
+    depth: int
+    truncated: bool = Field(description="true when the limit cut the neighbourhood short")
