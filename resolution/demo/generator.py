@@ -139,15 +139,16 @@ class _World:
     def make_cn_company(self, city: tuple[str, str, str] | None = None,
                         trade: tuple[str, str] | None = None, address: str | None = None) -> TrueEntity:
         rng = self.rng
+        hk = rng.random() < 0.12 and city is None
         for _ in range(1000):
             c = city or rng.choice(v.CN_CITIES)
             t = trade or self.trade_name()
             industry = rng.choice(v.INDUSTRIES)
-            if (c[0], t[0], industry[0]) not in self.used_names:
+            place = "Hong Kong" if hk else c[0]
+            if (place, t[0], industry[0]) not in self.used_names:
                 break
             trade = None
-        self.used_names.add((c[0], t[0], industry[0]))
-        hk = rng.random() < 0.12 and city is None
+        self.used_names.add((place, t[0], industry[0]))
         entity = TrueEntity(
             id=self.new_id("T-CO-"), type="company",
             attrs={

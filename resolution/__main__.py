@@ -1,0 +1,5 @@
+"""``python -m resolution`` is the ``tracegraph`` command."""
+
+from resolution.cli import main
+
+main()

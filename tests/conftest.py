@@ -1,0 +1,89 @@
+"""Shared fixtures. Graph tests run against a real Neo4j started once per session.
+
+By default the bundled local Neo4j is started with its own home, ports and password
+(``neo4j-local/test-home``, Bolt 7688, HTTP 7475), so tests never touch the demo database.
+Set ``TRACEGRAPH_TEST_NEO4J_URI`` (+ ``NEO4J_USER``/``NEO4J_PASSWORD``) to use another server,
+e.g. the one from docker-compose. If Neo4j cannot be started the graph tests fail: they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver, GraphDatabase
+from pydantic import SecretStr
+
+from resolution.demo import DemoWorld, generate_world
+from resolution.graph.local_server import LocalNeo4j
+from resolution.pipeline import RunSummary, resolve
+from resolution.settings import PROJECT_ROOT, ResolutionSettings
+
+TEST_PASSWORD = "tracegraph-test"
+
+
+@pytest.fixture(scope="session")
+def graph_settings() -> Iterator[ResolutionSettings]:
+    """Settings pointing at the test Neo4j, which this fixture starts (and stops) if needed."""
+    external = os.environ.get("TRACEGRAPH_TEST_NEO4J_URI")
+    if external:
+        yield ResolutionSettings(
+            NEO4J_URI=external,
+            NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
+            NEO4J_PASSWORD=SecretStr(os.environ.get("NEO4J_PASSWORD", TEST_PASSWORD)),
+        )
+        return
+    settings = ResolutionSettings(
+        NEO4J_URI="bolt://127.0.0.1:7688",
+        NEO4J_PASSWORD=SecretStr(TEST_PASSWORD),
+        neo4j_home=PROJECT_ROOT / "neo4j-local" / "test-home",
+        neo4j_bolt_port=7688,
+        neo4j_http_port=7475,
+        neo4j_heap="768m",
+        neo4j_pagecache="256m",
+    )
+    server = LocalNeo4j(settings)
+    already_running = server.status().running
+    server.start()
+    yield settings
+    if not already_running and not os.environ.get("TRACEGRAPH_KEEP_TEST_NEO4J"):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(graph_settings: ResolutionSettings) -> Iterator[Driver]:
+    driver = GraphDatabase.driver(
+        graph_settings.neo4j_uri,
+        auth=(graph_settings.neo4j_user, graph_settings.neo4j_password.get_secret_value()),
+    )
+    driver.verify_connectivity()
+    yield driver
+    driver.close()
+
+
+def wipe(driver: Driver) -> None:
+    with driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+@pytest.fixture()
+def empty_graph(neo4j_driver: Driver) -> Driver:
+    """The test database, emptied before the test."""
+    wipe(neo4j_driver)
+    return neo4j_driver
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> DemoWorld:
+    """A small generated world with ground truth (same files every run)."""
+    return generate_world(tmp_path_factory.mktemp("world"), size=60, seed=11)
+
+
+@pytest.fixture(scope="session")
+def small_run(small_world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunSummary]:
+    """The small world resolved once into a run folder."""
+    out = tmp_path_factory.mktemp("run")
+    summary = resolve(small_world.inputs, out, ResolutionSettings())
+    return out, summary

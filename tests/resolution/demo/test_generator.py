@@ -1,0 +1,37 @@
+import csv
+from pathlib import Path
+
+from resolution.demo import generate_world
+from resolution.sources import read_inputs
+from resolution.standardise.identifiers import imo_check_digit_ok
+
+
+def test_same_seed_same_world(tmp_path: Path) -> None:
+    a = generate_world(tmp_path / "a", size=30, seed=3)
+    b = generate_world(tmp_path / "b", size=30, seed=3)
+    for x, y in zip(a.inputs + [a.truth_records], b.inputs + [b.truth_records], strict=True):
+        assert x.read_bytes() == y.read_bytes()
+    c = generate_world(tmp_path / "c", size=30, seed=4)
+    assert c.records.read_bytes() != a.records.read_bytes()
+
+
+def test_world_has_the_c4ads_shape(tmp_path: Path) -> None:
+    world = generate_world(tmp_path, size=80, seed=1)
+    batch = read_inputs(world.inputs)
+    truth = list(csv.DictReader(world.truth_records.open(encoding="utf-8")))
+    truth_keys = {f"{t['source']}:{t['record_id']}" for t in truth}
+    # every good record has ground truth; only the deliberately bad rows are quarantined
+    assert {r.key for r in batch.records} == truth_keys
+    assert len(batch.quarantine) == world.counts["bad_rows"] > 0
+    # same entity under several records and sources, with Chinese script among the spellings
+    per_entity: dict[str, set[str]] = {}
+    for t in truth:
+        per_entity.setdefault(t["true_entity_id"], set()).add(t["source"])
+    assert sum(len(s) > 1 for s in per_entity.values()) > 20
+    assert any(not r.name.isascii() for r in batch.records)
+    vessels = [r for r in batch.records if r.imo]
+    assert vessels and all(imo_check_digit_ok(r.imo) for r in vessels)
+    assert {r.relation.value for r in batch.relations} >= {"director_of", "traded_with", "owner_of", "operator_of"}
+    assert {lst.list_name for lst in batch.listings} == {"OFAC SDN", "UN 1718 Committee"}
+    kinds = {t["entity_type"] for t in truth if t["sanctioned"] == "1"}
+    assert kinds == {"company", "person", "vessel"}

@@ -1,0 +1,20 @@
+import httpx
+import pytest
+
+from resolution.graph.local_server import LocalNeo4j
+from resolution.settings import ResolutionSettings
+
+
+@pytest.mark.graph
+def test_local_server_runs_bolt_and_browser(graph_settings: ResolutionSettings, neo4j_driver) -> None:
+    records, _, _ = neo4j_driver.execute_query("CALL dbms.components() YIELD name, versions, edition RETURN *")
+    (component,) = records
+    assert component["edition"] == "community" and component["versions"][0].startswith("5.26")
+    if graph_settings.neo4j_uri.endswith(f":{graph_settings.neo4j_bolt_port}"):
+        server = LocalNeo4j(graph_settings)
+        status = server.status()
+        assert status.running and status.pid
+        browser = httpx.get(server.browser_url, timeout=10)
+        assert browser.status_code == 200 and "neo4j" in browser.text.lower()
+        apoc, _, _ = neo4j_driver.execute_query("RETURN apoc.version() AS v")
+        assert apoc[0]["v"].startswith("5.26")

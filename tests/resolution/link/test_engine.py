@@ -1,0 +1,53 @@
+import csv
+import json
+from pathlib import Path
+
+from resolution.evaluate import evaluate_run
+from resolution.pipeline import RunSummary
+
+
+def test_small_world_resolves_precisely(small_run: tuple[Path, RunSummary], small_world) -> None:
+    run_dir, summary = small_run
+    scores = evaluate_run(run_dir, small_world.truth_records)
+    # Foundation level: (almost) no wrong merges; recall targets belong to the resolution-engine work.
+    assert scores["all"].pairwise_precision >= 0.98
+    assert scores["all"].pairwise_recall >= 0.4
+    assert scores["all"].bcubed_f1 >= 0.7
+    assert scores["vessel"].pairwise_recall >= 0.75
+    assert summary.quarantined == small_world.counts["bad_rows"]
+
+
+def test_run_folder_contents(small_run: tuple[Path, RunSummary]) -> None:
+    run_dir, summary = small_run
+    with (run_dir / "clusters.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["source", "record_id", "entity_id"]
+    assert len(rows) == summary.records
+    with (run_dir / "quarantine.csv").open(encoding="utf-8") as handle:
+        quarantine = list(csv.DictReader(handle))
+    assert len(quarantine) == summary.quarantined and all(q["reason"] for q in quarantine)
+    for entity_type in ("company", "person", "vessel"):
+        model = json.loads((run_dir / f"model_{entity_type}.json").read_text())
+        assert model["comparisons"]
+    merged = [json.loads(line) for line in (run_dir / "pairs.jsonl").open() if '"merged": true' in line]
+    assert merged and all(p["weights"] for p in merged)
+
+
+def test_same_input_same_ids(small_run: tuple[Path, RunSummary], small_world, tmp_path: Path) -> None:
+    from resolution.pipeline import resolve
+    from resolution.settings import ResolutionSettings
+
+    run_dir, _ = small_run
+    resolve(small_world.inputs, tmp_path, ResolutionSettings())
+    assert (tmp_path / "clusters.csv").read_bytes() == (run_dir / "clusters.csv").read_bytes()
+    assert (tmp_path / "entities.jsonl").read_bytes() == (run_dir / "entities.jsonl").read_bytes()
+
+
+def test_saved_model_is_reused(small_run: tuple[Path, RunSummary], small_world, tmp_path: Path) -> None:
+    from resolution.pipeline import resolve
+    from resolution.settings import ResolutionSettings
+
+    run_dir, _ = small_run
+    summary = resolve(small_world.inputs, tmp_path, ResolutionSettings(), model_dir=run_dir)
+    assert summary.entities
+    assert (tmp_path / "clusters.csv").read_bytes() == (run_dir / "clusters.csv").read_bytes()

@@ -1,0 +1,22 @@
+import pytest
+
+from resolution.standardise.countries import UnknownCountryError, to_iso2
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [("Korea, North", "KP"), ("North Korea", "KP"), ("CN", "CN"), ("China", "CN"), ("CHN", "CN"),
+     ("United Kingdom", "GB"), ("Hong Kong", "HK"), ("sierra leone", "SL"), ("Panama", "PA")],
+)
+def test_names_and_codes_become_iso2(raw: str, iso: str) -> None:
+    assert to_iso2(raw) == iso
+
+
+def test_empty_is_none() -> None:
+    assert to_iso2("  ") is None
+    assert to_iso2(None) is None
+
+
+def test_unknown_country_raises() -> None:
+    with pytest.raises(UnknownCountryError, match="Atlantis"):
+        to_iso2("Atlantis")

@@ -1,0 +1,40 @@
+from resolution.standardise.names import name_keys, standardise_address, standardise_name
+
+
+def test_legal_forms_and_scripts_meet_in_one_compact_form() -> None:
+    variants = [
+        "Dandong Hongxiang Industrial Development Co., Ltd.",
+        "DANDONG HONGXIANG IND DEV CO LTD",
+        "Dandong Hongxiang Industrial Development Company Limited",
+        "Dandong Hongxiang Shiye Fazhan Youxian Gongsi",
+        "丹东鸿祥实业发展有限公司",
+    ]
+    compacts = {standardise_name(v).compact for v in variants}
+    assert compacts == {"dandonghongxiangindustrialdevelopment"}
+
+
+def test_legal_form_is_kept_apart() -> None:
+    assert standardise_name("Korea Kumsan Trading Corporation").legal_form == "corporation"
+    assert standardise_name("丹东鸿祥贸易有限公司").legal_form == "co ltd"
+    assert standardise_name("Some Name").legal_form is None
+
+
+def test_sibling_firms_stay_distinct() -> None:
+    trading = standardise_name("Dandong Hongxiang Trading Co., Ltd.").compact
+    industrial = standardise_name("Dandong Hongxiang Industrial Co., Ltd.").compact
+    assert trading != industrial
+
+
+def test_person_names_in_any_order_or_script_share_a_key() -> None:
+    keys = [set(name_keys([n], organisation=False)) for n in ("MA Xiaohong", "Xiaohong Ma", "马晓红", "MA, Xiao-hong")]
+    common = set.intersection(*keys)
+    assert "maxiaohong" in common
+
+
+def test_person_names_keep_legal_words() -> None:
+    assert standardise_name("Li Co", organisation=False).standard == "li co"
+
+
+def test_address_abbreviations() -> None:
+    assert standardise_address("No. 51 Binjiang Rd., Dandong") == standardise_address("51 BINJIANG ROAD DANDONG")
+    assert standardise_address("  ") is None
