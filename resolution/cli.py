@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from resolution.errors import TracegraphError
-from resolution.settings import PROJECT_ROOT, get_settings
+from resolution.settings import get_settings
 
 app = typer.Typer(
     help="Tracegraph: resolve company, person and vessel records into a Neo4j graph and serve it.",
@@ -25,8 +25,8 @@ app = typer.Typer(
 neo4j_app = typer.Typer(help="Manage the bundled local Neo4j (Community 5.26 from Maven Central).")
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True)
-DEMO_DIR = PROJECT_ROOT / "runs" / "demo-world"
-DEMO_RUN = PROJECT_ROOT / "runs" / "demo"
+DEMO_DIR = get_settings().runs_dir / "demo-world"
+DEMO_RUN = get_settings().runs_dir / "demo"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -79,7 +79,10 @@ def resolve(
 
 
 @app.command()
-def load(run_dir: Annotated[Path, typer.Argument(help="A run folder written by resolve")]) -> None:
+def load(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by resolve")],
+    replace: Annotated[bool, typer.Option("--replace", help="Empty the database first")] = False,
+) -> None:
     """Write a run folder into Neo4j (idempotent: loading twice changes nothing)."""
     from resolution.graph.loader import load_run
     from resolution.run_folder import GRAPH_FILES
@@ -93,7 +96,8 @@ def load(run_dir: Annotated[Path, typer.Argument(help="A run folder written by r
                   TimeElapsedColumn(), console=console) as bars:
         tasks = {name: bars.add_task(name, total=total) for name, total in totals.items()}
         try:
-            report = load_run(run_dir, settings, progress=lambda name, n: bars.advance(tasks[name], n))
+            report = load_run(run_dir, settings, replace=replace,
+                              progress=lambda name, n: bars.advance(tasks[name], n))
         except TracegraphError as exc:
             raise _fail(exc) from exc
     console.print(f"loaded {run_dir} into {settings.neo4j_uri}: {json.dumps(report.counts, sort_keys=True)}")
@@ -198,12 +202,11 @@ def demo(
     if "NEO4J_URI" not in os.environ:
         neo4j_start()
     generate(out=DEMO_DIR, size=size, seed=seed)
-    from resolution.demo.generator import DemoWorld  # noqa: F401  (keeps the import cheap above)
-
     resolve(inputs=[DEMO_DIR / n for n in ("records.csv", "relations.csv", "listings.csv")], out=DEMO_RUN, model=None)
-    load(DEMO_RUN)
+    load(DEMO_RUN, replace=True)
     console.print(f"Neo4j Browser: http://localhost:{settings.neo4j_http_port}/browser/ "
-                  f"(user {settings.neo4j_user}; style: cypher/browser/style.grass)")
+                  f"(connect to {settings.neo4j_uri} as {settings.neo4j_user}; "
+                  "drag cypher/browser/style.grass onto the Browser to style the graph)")
     if serve_api:
         serve(host="127.0.0.1", port=port)
 

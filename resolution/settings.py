@@ -17,6 +17,7 @@ class ResolutionSettings(BaseSettings):
     Neo4j: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     Linking: ``TRACEGRAPH_MERGE_THRESHOLD`` and ``TRACEGRAPH_REVIEW_THRESHOLD`` (match
     probabilities), ``TRACEGRAPH_SEED``. Loading: ``TRACEGRAPH_BATCH_SIZE``.
+    Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
     Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
     ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
     """
@@ -34,6 +35,8 @@ class ResolutionSettings(BaseSettings):
     review_threshold: float = Field(0.5, gt=0, lt=1)
     seed: int = 42
     batch_size: int = Field(10_000, ge=1, le=200_000)
+
+    runs_dir: Path = PROJECT_ROOT / "runs"
 
     neo4j_project_dir: Path = PROJECT_ROOT / "neo4j-local"
     neo4j_home: Path = PROJECT_ROOT / "neo4j-local" / "home"

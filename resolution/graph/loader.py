@@ -100,14 +100,21 @@ def load_run(
     *,
     driver: Driver | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> LoadReport:
-    """Write the run folder into Neo4j; returns rows written per file and graph counts after."""
+    """Write the run folder into Neo4j; returns rows written per file and graph counts after.
+
+    With ``replace`` the database is emptied first; otherwise the run is merged into what is there.
+    """
     check_run_folder(run_dir)
     own_driver = driver is None
     driver = driver or driver_from_settings(settings)
     report = LoadReport()
     try:
         driver.verify_connectivity()
+        if replace:
+            with driver.session(database=settings.neo4j_database) as session:
+                session.run(cypher.statement("load", "wipe").text).consume()
         create_schema(driver, settings.neo4j_database)
         with driver.session(database=settings.neo4j_database) as session:
             for file_name, statement_name in LOAD_ORDER:

@@ -60,3 +60,12 @@ def test_every_relationship_carries_source_keys(
         "MATCH ()-[r]->() WHERE r.source_keys IS NULL OR size(r.source_keys) = 0 RETURN count(r) AS n"
     )
     assert records[0]["n"] == 0
+
+
+def test_replace_empties_the_database_first(
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary]
+) -> None:
+    empty_graph.execute_query("CREATE (:Stale {id: 'left over from another run'})")
+    report = load_run(small_run[0], graph_settings, replace=True)
+    assert "Stale" not in report.counts
+    assert report.counts["Entity"] == len(_jsonl(small_run[0] / "entities.jsonl"))

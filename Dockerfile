@@ -1,0 +1,13 @@
+# The Tracegraph API (and CLI) for docker compose.
+FROM python:3.11-slim
+WORKDIR /app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+COPY pyproject.toml README.md ./
+COPY resolution ./resolution
+COPY service ./service
+COPY cypher ./cypher
+RUN pip install --no-cache-dir .
+RUN useradd --create-home tracegraph
+USER tracegraph
+EXPOSE 8000
+CMD ["uvicorn", "service.app:app", "--host", "0.0.0.0", "--port", "8000"]
