@@ -22,14 +22,14 @@ def name_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("name_compact"),
             cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
-                m_probability=0.55, fix_m_probability=True
+                m_probability=0.8, fix_m_probability=True
             ),
             cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
-                m_probability=0.2, fix_m_probability=True
+                m_probability=0.08, fix_m_probability=True
             ),
-            cll.JaroWinklerLevel("name_compact", 0.95).configure(m_probability=0.15, fix_m_probability=True),
-            cll.JaroWinklerLevel("name_compact", 0.88).configure(m_probability=0.07, fix_m_probability=True),
-            cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
+            cll.JaroWinklerLevel("name_compact", 0.95).configure(m_probability=0.06, fix_m_probability=True),
+            cll.JaroWinklerLevel("name_compact", 0.88).configure(m_probability=0.04, fix_m_probability=True),
+            cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
         ],
     )
 
@@ -60,6 +60,8 @@ def spec() -> ModelSpec:
         deterministic_rules=[block_on("name_compact"), block_on("registration_number")],
         recall=0.7,
         em_blocking_rules=[block_on("name_compact")],
+        distinct_columns=("name_compact", "country"),
+        tf_columns=("name_compact",),
         columns={
             "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
             "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",

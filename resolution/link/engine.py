@@ -57,14 +57,34 @@ def _arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def _train(linker: Linker, spec: ModelSpec, seed: int, notes: list[str]) -> None:
+def _distinct_rows(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per group of obviously identical rows (see ``ModelSpec.distinct_columns``)."""
+    seen: set[tuple[Any, ...]] = set()
+    kept: list[dict[str, Any]] = []
+    for row in rows:
+        key = tuple(row.get(c) for c in spec.distinct_columns)
+        if all(part is None for part in key):
+            kept.append(row)
+        elif key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
+
+
+def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
+    """u probabilities by random sampling over the distinct rows; returns the settings dict."""
+    trainer = Linker(distinct, spec.settings, log_level=None)
+    trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    return trainer.misc.save_model_to_json()
+
+
+def _train(linker: Linker, spec: ModelSpec, notes: list[str]) -> None:
     try:
         linker.training.estimate_probability_two_random_records_match(
             spec.deterministic_rules, recall=spec.recall
         )
     except Exception as exc:  # Splink raises plain exceptions when a rule finds no pairs
         notes.append(f"prior kept at default: {exc}")
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     for rule in spec.em_blocking_rules:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -74,7 +94,7 @@ def _train(linker: Linker, spec: ModelSpec, seed: int, notes: list[str]) -> None
             notes.append(f"EM session skipped: {exc}")
 
 
-def link_entity_type(
+def link_entity_type(  # noqa: PLR0913
     entity_type: str,
     rows: list[dict[str, Any]],
     *,
@@ -97,13 +117,21 @@ def link_entity_type(
     splink_logger.addHandler(collector)
     try:
         db_api = DuckDBAPI(connection=con)
-        records = db_api.register(table, dataset_display_name=f"{entity_type}_records")
-        settings: Any = str(model_path) if model_path else spec.settings
-        linker = Linker(records, settings, log_level=None)
         splink_logger.propagate = False
+        records = db_api.register(table, dataset_display_name=f"{entity_type}_records")
+        distinct = db_api.register(
+            _arrow_table(spec, _distinct_rows(spec, rows)), dataset_display_name=f"{entity_type}_distinct"
+        )
         trained = model_path is None
+        settings: Any = str(model_path) if model_path else _estimate_u(distinct, spec, seed)
+        linker = Linker(records, settings, log_level=None)
+        tf_source = Linker(distinct, settings, log_level=None)
+        for column in spec.tf_columns:
+            linker.table_management.register_term_frequency_lookup(
+                tf_source.table_management.compute_tf_table(column), column
+            )
         if trained:
-            _train(linker, spec, seed, notes)
+            _train(linker, spec, notes)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(

@@ -23,3 +23,5 @@ class ModelSpec:
     recall: float
     em_blocking_rules: list[BlockingRuleCreator]
     columns: dict[str, str] = field(default_factory=dict)
+    distinct_columns: tuple[str, ...] = ()
+    tf_columns: tuple[str, ...] = ()

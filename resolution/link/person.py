@@ -67,6 +67,8 @@ def spec() -> ModelSpec:
         deterministic_rules=[block_on("name_sorted", "dob"), block_on("id_number")],
         recall=0.6,
         em_blocking_rules=[block_on("name_sorted")],
+        distinct_columns=("name_sorted", "birth_year"),
+        tf_columns=("name_compact",),
         columns={
             "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
             "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",

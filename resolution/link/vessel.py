@@ -76,6 +76,8 @@ def spec() -> ModelSpec:
         deterministic_rules=[block_on("imo")],
         recall=0.9,
         em_blocking_rules=[block_on("imo"), block_on("name_compact")],
+        distinct_columns=("imo",),
+        tf_columns=(),
         columns={
             "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
             "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",
