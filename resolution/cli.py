@@ -89,7 +89,7 @@ def load(
 
     settings = get_settings()
     try:
-        totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in GRAPH_FILES}
+        totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in (*GRAPH_FILES, "pairs")}
     except FileNotFoundError as exc:
         raise _fail(TracegraphError(f"{run_dir} is not a complete run folder: {exc.filename} missing")) from exc
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -98,6 +98,7 @@ def load(
         try:
             report = load_run(run_dir, settings, replace=replace,
                               progress=lambda name, n: bars.advance(tasks[name], n))
+            bars.update(tasks["pairs"], completed=totals["pairs"])
         except TracegraphError as exc:
             raise _fail(exc) from exc
     console.print(f"loaded {run_dir} into {settings.neo4j_uri}: {json.dumps(report.counts, sort_keys=True)}")

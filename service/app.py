@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from service.errors import install_error_handlers
 from service.repository import GraphRepository
-from service.routers import entities, health, paths
+from service.metrics import install_metrics
+from service.routers import analytics, entities, health, paths
 from service.settings import ServiceSettings, get_settings
 
 
@@ -33,9 +34,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_metrics(app)
     app.include_router(health.router)
     app.include_router(entities.router)
     app.include_router(paths.router)
+    app.include_router(analytics.router)
     return app
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from service.errors import DatabaseUnavailable
+from service.errors import DatabaseUnavailable, EntityMoved, EntityNotFound
 from service.repository import GraphRepository
 from service.schemas import ENTITY_ID_PATTERN
 
@@ -22,3 +22,15 @@ Repository = Annotated[GraphRepository, Depends(get_repository)]
 EntityIdPath = Annotated[
     str, Path(pattern=ENTITY_ID_PATTERN, description="Entity id, e.g. tg-co-0003c73c33270795")
 ]
+
+
+async def require_entity(repository: GraphRepository, entity_id: str, request: Request) -> None:
+    """404 for an unknown id; 301 to the same resource of the surviving entity for a merged id."""
+    if not await repository.missing_ids([entity_id]):
+        return
+    survivor = await repository.redirect(entity_id)
+    if survivor is None:
+        raise EntityNotFound(f"no entity with id {entity_id!r}")
+    path = request.url.path.replace(f"/entities/{entity_id}", f"/entities/{survivor}", 1)
+    location = path + (f"?{request.url.query}" if request.url.query else "")
+    raise EntityMoved(entity_id, survivor, location)

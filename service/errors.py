@@ -29,6 +29,23 @@ class EntityNotFound(ApiError):
     title = "Entity not found"
 
 
+class EntityMoved(ApiError):
+    """The id was merged into another entity: answered with 301 and a Location header."""
+
+    status = 301
+    title = "Entity merged into another"
+
+    def __init__(self, old_id: str, new_id: str, location: str) -> None:
+        super().__init__(f"entity {old_id!r} was merged into {new_id!r}")
+        self.new_id = new_id
+        self.location = location
+
+
+class InvalidCursor(ApiError):
+    status = 422
+    title = "Invalid request"
+
+
 class DatabaseUnavailable(ApiError):
     status = 503
     title = "Graph database unavailable"
@@ -47,6 +64,10 @@ def problem(status: int, title: str, detail: str, request: Request, **extra: obj
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
+    if isinstance(exc, EntityMoved):
+        response = problem(exc.status, exc.title, exc.detail, request, redirect_to=exc.new_id)
+        response.headers["Location"] = exc.location
+        return response
     return problem(exc.status, exc.title, exc.detail, request)
 
 

@@ -59,6 +59,25 @@ class GraphRepository:
             relation_types=relation_types,
         )
 
+    async def redirect(self, entity_id: str) -> str | None:
+        rows = await self.read("redirect", id=entity_id)
+        return rows[0]["to_id"] if rows else None
+
+    async def search(self, lucene: str, *, types: list[str], countries: list[str], skip: int, limit: int) -> list[dict[str, Any]]:
+        return await self.read("search_entities", lucene=lucene, types=types, countries=countries, skip=skip, limit=limit)
+
+    async def list_entities(self, *, types: list[str], countries: list[str], after: str, limit: int) -> list[dict[str, Any]]:
+        return await self.read("list_entities", types=types, countries=countries, after=after, limit=limit)
+
+    async def exposure(self, entity_id: str, *, max_hops: int, relation_types: list[str], limit: int) -> list[dict[str, Any]]:
+        return await self.read("exposure", id=entity_id, max_hops=max_hops, relation_types=relation_types, limit=limit)
+
+    async def records(self, entity_id: str, *, skip: int, limit: int) -> list[dict[str, Any]]:
+        return await self.read("entity_records", id=entity_id, skip=skip, limit=limit)
+
+    async def controllers(self, *, limit: int) -> list[dict[str, Any]]:
+        return await self.read("controllers", limit=limit)
+
     async def neighbourhood(
         self, entity_id: str, *, depth: int, limit: int, relation_types: list[str]
     ) -> list[dict[str, Any]]:

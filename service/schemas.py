@@ -99,3 +99,79 @@ class NeighbourhoodResponse(Subgraph):
     entity_id: str
     depth: int
     truncated: bool = Field(description="true when the limit cut the neighbourhood short")
+
+
+class EntitySummary(BaseModel):
+    id: str
+    type: str
+    name: str
+    labels: list[str]
+    country: str | None = None
+    sanctioned: bool = False
+    aliases: list[str] = Field(default_factory=list)
+    score: float | None = Field(None, description="fulltext relevance when searching")
+
+
+class EntityPage(BaseModel):
+    items: list[EntitySummary]
+    next_cursor: str | None = Field(None, description="pass as cursor= for the next page; null on the last")
+
+
+class Exposure(BaseModel):
+    sanctioned_id: str
+    sanctioned_name: str | None
+    hops: int
+    relationship_types: list[str]
+    path: PathResult
+
+
+class ExposureResponse(Subgraph):
+    entity_id: str
+    max_hops: int
+    self_sanctioned: bool
+    exposures: list[Exposure]
+
+
+class Evidence(BaseModel):
+    other: str = Field(description="the other record of the merged pair")
+    match_probability: float
+    match_weight: float
+    weights: dict[str, float] = Field(description="match weight of each comparison (Splink mw_*)")
+
+
+class MemberRecord(BaseModel):
+    key: str
+    source: str
+    record_id: str
+    name: str
+    probability: float | None = Field(description="best match probability that tied the record in")
+    properties: dict[str, Any]
+    evidence: list[Evidence]
+
+
+class RecordsResponse(BaseModel):
+    entity_id: str
+    items: list[MemberRecord]
+    next_cursor: str | None = None
+
+
+class ControlledFirm(BaseModel):
+    id: str
+    name: str | None
+    trade_usd: float
+    sanctioned: bool
+
+
+class Controller(BaseModel):
+    id: str
+    name: str
+    labels: list[str]
+    firm_count: int
+    trade_usd: float
+    shipments: int
+    share_of_trade: float
+    firms: list[ControlledFirm]
+
+
+class ControllersResponse(BaseModel):
+    items: list[Controller]

@@ -1,12 +1,15 @@
 """``tracegraph load``: write a run folder into Neo4j in batches with ``UNWIND ... MERGE``.
 
 Every statement comes from ``cypher/schema`` and ``cypher/load``; values travel as parameters.
+Records that a new run resolves to another entity are re-pointed; entities left without records
+were merged away and leave a ``(:Redirect {from_id, to_id})`` to the entity holding most of them.
 Writes use managed transactions, so transient errors are retried by the driver. Loading the same
 run twice changes nothing (every write is a MERGE on a unique key, then SET of the same values).
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -34,6 +37,7 @@ LOAD_ORDER = (
     ("listed_on", "listed_on"),
     ("relations", "relations"),
     ("possibly_same_as", "possibly_same_as"),
+    ("pairs", "matched"),
 )
 
 Progress = Callable[[str, int], None]
@@ -60,6 +64,15 @@ def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "labels": labels, "props": props}
 
 
+def _matched_row(row: dict[str, Any]) -> dict[str, Any]:
+    names = sorted(row["weights"])
+    return {
+        "record_l": row["record_l"], "record_r": row["record_r"],
+        "match_probability": row["match_probability"], "match_weight": row["match_weight"],
+        "comparisons": names, "weights": [row["weights"][n] for n in names],
+    }
+
+
 def _relation_row(row: dict[str, Any]) -> dict[str, Any]:
     if row["type"] not in RELATION_TYPES:
         raise GraphLoadError(f"unknown relationship type {row['type']!r} in relations.jsonl")
@@ -78,8 +91,27 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
-def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> None:
-    tx.run(text, rows=rows).consume()
+def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [record.data() for record in tx.run(text, rows=rows)]
+
+
+def _rows(run_dir: Path, file_name: str) -> Iterator[dict[str, Any]]:
+    rows = read_jsonl(run_dir / f"{file_name}.jsonl")
+    if file_name == "pairs":
+        return (_matched_row(r) for r in rows if r["merged"])
+    prepare = _PREPARE.get(file_name)
+    return (prepare(r) for r in rows) if prepare else rows
+
+
+def _redirect_targets(moves: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For each old entity id, the new entity that took most of its records."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for move in moves:
+        votes[move["old_id"]][move["new_id"]] += 1
+    return [
+        {"old_id": old, "new_id": min(c for c, n in counter.items() if n == max(counter.values()))}
+        for old, counter in sorted(votes.items())
+    ]
 
 
 def create_schema(driver: Driver, database: str) -> None:
@@ -116,18 +148,24 @@ def load_run(
             with driver.session(database=settings.neo4j_database) as session:
                 session.run(cypher.statement("load", "wipe").text).consume()
         create_schema(driver, settings.neo4j_database)
+        moves: list[dict[str, Any]] = []
+        repoint = cypher.statement("load", "repoint_records").text
         with driver.session(database=settings.neo4j_database) as session:
             for file_name, statement_name in LOAD_ORDER:
                 text = cypher.statement("load", statement_name).text
-                prepare = _PREPARE.get(file_name, lambda r: r)
                 written = 0
-                rows = (prepare(r) for r in read_jsonl(run_dir / f"{file_name}.jsonl"))
-                for batch in _batches(rows, settings.batch_size):
+                for batch in _batches(_rows(run_dir, file_name), settings.batch_size):
+                    if file_name == "records":
+                        moves.extend(session.execute_write(_write, repoint, batch))
                     session.execute_write(_write, text, batch)
                     written += len(batch)
                     if progress:
                         progress(file_name, len(batch))
                 report.rows[file_name] = written
+            retire = cypher.statement("load", "retire_entities").text
+            for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
+                session.execute_write(_write, retire, batch)
+            report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
         report.counts = graph_counts(driver, settings.neo4j_database)
     except (ServiceUnavailable, SessionExpired) as exc:
         raise GraphLoadError(

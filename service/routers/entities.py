@@ -1,19 +1,28 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from service.deps import EntityIdPath, Repository
+from service.deps import EntityIdPath, Repository, require_entity
 from service.errors import EntityNotFound
+from service.pagination import decode_cursor, encode_cursor
 from service.schemas import (
     DEFAULT_PATH_RELATIONS,
     PATH_RELATION_TYPES,
     Entity,
+    EntityPage,
+    EntitySummary,
+    Evidence,
+    Exposure,
+    ExposureResponse,
     Listing,
+    MemberRecord,
     NeighbourhoodResponse,
     Problem,
+    RecordsResponse,
 )
+from service.search import lucene_query
 from service.subgraph import SubgraphBuilder
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -39,11 +48,54 @@ def relation_types(requested: list[str] | None) -> list[str]:
     return wanted
 
 
-@router.get("/{entity_id}", response_model=Entity, responses={404: {"model": Problem}, 503: {"model": Problem}})
-async def get_entity(entity_id: EntityIdPath, repository: Repository) -> Entity:
-    """Golden attributes, labels, sanctions listings and counts for one entity."""
+ERRORS = {301: {"model": Problem, "description": "merged into another entity (see Location)"},
+          404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
+EntityType = Literal["company", "person", "vessel"]
+
+
+def _summary(row: dict) -> EntitySummary:
+    props = row["entity"]
+    return EntitySummary(
+        id=props["id"], type=props.get("type", ""), name=props.get("name", ""), labels=row["labels"],
+        country=props.get("country"), sanctioned=bool(props.get("sanctioned")),
+        aliases=props.get("aliases", []), score=row.get("score"),
+    )
+
+
+@router.get("", response_model=EntityPage, responses={422: {"model": Problem}, 503: {"model": Problem}})
+async def search_entities(
+    repository: Repository,
+    q: Annotated[str | None, Query(max_length=300, description="Search text over names and aliases (fulltext, typo-tolerant)")] = None,
+    type: Annotated[list[EntityType] | None, Query(description="Only these entity types")] = None,  # noqa: A002
+    country: Annotated[list[str] | None, Query(description="Only these ISO 3166-1 alpha-2 countries")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
+) -> EntityPage:
+    """Ranked fulltext search over names and aliases, or (without q) all entities in id order."""
+    types = sorted(set(type or []))
+    countries = sorted({c.strip().upper() for c in country or [] if c.strip()})
+    lucene = lucene_query(q) if q else None
+    if lucene:
+        state = decode_cursor(cursor, "search")
+        skip = int(state.get("skip", 0))
+        rows = await repository.search(lucene, types=types, countries=countries, skip=skip, limit=limit + 1)
+        more = len(rows) > limit
+        next_cursor = encode_cursor({"k": "search", "skip": skip + limit}) if more else None
+    else:
+        state = decode_cursor(cursor, "list")
+        rows = await repository.list_entities(types=types, countries=countries, after=str(state.get("after", "")), limit=limit + 1)
+        more = len(rows) > limit
+        next_cursor = encode_cursor({"k": "list", "after": rows[limit - 1]["entity"]["id"]}) if more else None
+    return EntityPage(items=[_summary(r) for r in rows[:limit]], next_cursor=next_cursor)
+
+
+@router.get("/{entity_id}", response_model=Entity, responses=ERRORS)
+async def get_entity(entity_id: EntityIdPath, repository: Repository, request: Request) -> Entity:
+    """Golden attributes, labels, sanctions listings and counts for one entity; a merged-away id
+    answers 301 with the surviving id."""
     row = await repository.entity(entity_id)
     if row is None:
+        await require_entity(repository, entity_id, request)
         raise EntityNotFound(f"no entity with id {entity_id!r}")
     props = row["entity"]
     return Entity(
@@ -60,19 +112,19 @@ async def get_entity(entity_id: EntityIdPath, repository: Repository) -> Entity:
 @router.get(
     "/{entity_id}/neighbourhood",
     response_model=NeighbourhoodResponse,
-    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+    responses=ERRORS,
 )
 async def neighbourhood(
     entity_id: EntityIdPath,
     repository: Repository,
+    request: Request,
     depth: Annotated[int, Query(ge=1, le=3, description="Hops from the entity (at most 3)")] = 1,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many paths are expanded")] = 200,
     relations: RelationFilter = None,
 ) -> NeighbourhoodResponse:
     """The bounded subgraph around one entity."""
     types = relation_types(relations)
-    if await repository.missing_ids([entity_id]):
-        raise EntityNotFound(f"no entity with id {entity_id!r}")
+    await require_entity(repository, entity_id, request)
     rows = await repository.neighbourhood(entity_id, depth=depth, limit=limit, relation_types=types)
     builder = SubgraphBuilder()
     for row in rows:
@@ -80,4 +132,66 @@ async def neighbourhood(
     return NeighbourhoodResponse(
         entity_id=entity_id, depth=depth, truncated=len(rows) >= limit,
         nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+    )
+
+
+@router.get("/{entity_id}/exposure", response_model=ExposureResponse, responses=ERRORS)
+async def exposure(
+    entity_id: EntityIdPath,
+    repository: Repository,
+    request: Request,
+    max_hops: Annotated[int, Query(ge=1, le=6, description="Furthest sanctioned party considered (at most 6)")] = 4,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many sanctioned parties")] = 20,
+    relations: RelationFilter = None,
+) -> ExposureResponse:
+    """The nearest sanctioned parties, each with one shortest path, its hop count and the kinds of
+    relationship on the way, sorted by distance."""
+    types = relation_types(relations)
+    await require_entity(repository, entity_id, request)
+    entity = await repository.entity(entity_id)
+    rows = await repository.exposure(entity_id, max_hops=max_hops, relation_types=types, limit=limit)
+    builder = SubgraphBuilder()
+    exposures = []
+    for row in rows:
+        path = builder.add_path(row)
+        exposures.append(Exposure(
+            sanctioned_id=row["sanctioned_id"], sanctioned_name=builder.nodes[row["sanctioned_id"]].name,
+            hops=path.length, relationship_types=sorted({h.type for h in path.hops}), path=path,
+        ))
+    return ExposureResponse(
+        entity_id=entity_id, max_hops=max_hops,
+        self_sanctioned=bool(entity and "Sanctioned" in entity["labels"]), exposures=exposures,
+        nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+    )
+
+
+@router.get("/{entity_id}/records", response_model=RecordsResponse, responses=ERRORS)
+async def records(
+    entity_id: EntityIdPath,
+    repository: Repository,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> RecordsResponse:
+    """The entity's member source records, each with the merged pairs (evidence) that tie it to
+    other members and every comparison's match weight."""
+    await require_entity(repository, entity_id, request)
+    skip = int(decode_cursor(cursor, "records").get("skip", 0))
+    rows = await repository.records(entity_id, skip=skip, limit=limit + 1)
+    items = []
+    for row in rows[:limit]:
+        props = row["record"]
+        evidence = [
+            Evidence(other=e["other"], match_probability=e["match_probability"], match_weight=e["match_weight"],
+                     weights=dict(zip(e["comparisons"], e["weights"], strict=True)))
+            for e in row["evidence"] if e is not None
+        ]
+        items.append(MemberRecord(
+            key=props["key"], source=props["source"], record_id=props["record_id"], name=props.get("name", ""),
+            probability=row["probability"], properties=props, evidence=evidence,
+        ))
+    more = len(rows) > limit
+    return RecordsResponse(
+        entity_id=entity_id, items=items,
+        next_cursor=encode_cursor({"k": "records", "skip": skip + limit}) if more else None,
     )

@@ -34,7 +34,12 @@ async def paths(
     types = relation_types(relations)
     missing = await repository.missing_ids([source, target])
     if missing:
-        raise EntityNotFound(f"no entity with id {', '.join(repr(m) for m in missing)}")
+        moved = {m: await repository.redirect(m) for m in missing}
+        if all(moved.values()):
+            source, target = moved.get(source) or source, moved.get(target) or target
+        else:
+            unknown = [m for m, to in moved.items() if to is None]
+            raise EntityNotFound(f"no entity with id {', '.join(repr(m) for m in unknown)}")
     builder = SubgraphBuilder()
     results = []
     if source != target:

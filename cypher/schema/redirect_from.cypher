@@ -1,0 +1,1 @@
+CREATE CONSTRAINT redirect_from IF NOT EXISTS FOR (x:Redirect) REQUIRE x.from_id IS UNIQUE

@@ -1,0 +1,58 @@
+"""A re-load where two entities merged: records re-pointed, the merged-away id redirects."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from resolution.entities.build import ResolvedGraph, build_graph
+from resolution.graph.loader import load_run
+from resolution.models import Record
+from resolution.run_folder import CLUSTERS, GRAPH_FILES, PAIRS, SUMMARY, write_csv, write_jsonl
+from resolution.settings import ResolutionSettings
+from service.app import create_app
+from tests.service.conftest import service_settings
+
+pytestmark = pytest.mark.graph
+RECORDS = [
+    Record(source="s", record_id="1", entity_type="company", name="Dandong A Trading Co., Ltd."),
+    Record(source="s", record_id="2", entity_type="company", name="DANDONG A TRADING CO LTD"),
+    Record(source="s", record_id="3", entity_type="company", name="Other Co"),
+]
+
+
+def write_run(folder: Path, graph: ResolvedGraph) -> Path:
+    folder.mkdir()
+    for name in GRAPH_FILES:
+        write_jsonl(folder / f"{name}.jsonl", getattr(graph, name))
+    write_jsonl(folder / PAIRS, [])
+    write_csv(folder / CLUSTERS, ["source", "record_id", "entity_id"], graph.clusters)
+    (folder / SUMMARY).write_text("{}")
+    return folder
+
+
+def test_merge_on_reload_leaves_a_redirect(empty_graph: Driver, graph_settings: ResolutionSettings, tmp_path: Path) -> None:
+    before = build_graph(RECORDS, [], [], {"s:1": "a", "s:2": "b", "s:3": "c"}, {}, [])
+    after = build_graph(RECORDS, [], [], {"s:1": "a", "s:2": "a", "s:3": "c"}, {}, [])
+    old_ids = {e["id"] for e in before.entities}
+    new_ids = {e["id"] for e in after.entities}
+    (gone,) = old_ids - new_ids
+    (survivor,) = {c["entity_id"] for c in after.clusters if c["record_id"] in {"1", "2"}}
+
+    load_run(write_run(tmp_path / "before", before), graph_settings)
+    load_run(write_run(tmp_path / "after", after), graph_settings)
+
+    ids = {r["id"] for r in empty_graph.execute_query("MATCH (e:Entity) RETURN e.id AS id").records}
+    assert ids == new_ids
+    links = empty_graph.execute_query("MATCH (r:Record)-[:RESOLVED_TO]->(e) RETURN r.key AS k, e.id AS e").records
+    assert sorted((r["k"], r["e"]) for r in links) == sorted((f"s:{c['record_id']}", c["entity_id"]) for c in after.clusters)
+
+    with TestClient(create_app(service_settings(graph_settings))) as client:
+        response = client.get(f"/entities/{gone}", follow_redirects=False)
+        assert response.status_code == 301
+        assert response.headers["location"] == f"/entities/{survivor}"
+        assert response.json()["redirect_to"] == survivor
+        assert client.get(f"/entities/{gone}").json()["id"] == survivor
+        moved = client.get(f"/entities/{gone}/records", params={"limit": 5}, follow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["location"] == f"/entities/{survivor}/records?limit=5"

@@ -1,0 +1,93 @@
+"""Search, exposure, records, analytics and metrics against the real Neo4j."""
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.test_api_graph import adjacency, bfs, entities
+
+pytestmark = pytest.mark.graph
+
+
+def test_search_finds_a_firm_by_any_spelling(client: TestClient, loaded_run: Path) -> None:
+    firm = next(e for e in entities(loaded_run) if e["type"] == "company" and len(e["aliases"]) >= 2)
+    for text in (firm["name"], firm["aliases"][0]):
+        body = client.get("/entities", params={"q": text, "limit": 5}).json()
+        assert firm["id"] in [i["id"] for i in body["items"]], text
+        scores = [i["score"] for i in body["items"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_search_filters_and_paginates(client: TestClient, loaded_run: Path) -> None:
+    vessels = sorted(e["id"] for e in entities(loaded_run) if e["type"] == "vessel")
+    seen: list[str] = []
+    cursor = None
+    for _ in range(50):
+        params = {"type": "vessel", "limit": 3} | ({"cursor": cursor} if cursor else {})
+        body = client.get("/entities", params=params).json()
+        seen += [i["id"] for i in body["items"]]
+        assert all(i["type"] == "vessel" for i in body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == vessels
+    kp = client.get("/entities", params={"country": "kp", "limit": 100}).json()["items"]
+    assert kp and all(i["country"] == "KP" for i in kp)
+
+
+def test_search_text_is_data_not_query_syntax(client: TestClient) -> None:
+    for hostile in ("') DETACH DELETE n //", "*", "AND OR NOT", "name:x~^2 [a TO z]", '"'):
+        response = client.get("/entities", params={"q": hostile})
+        assert response.status_code == 200, hostile
+    assert client.get("/health").status_code == 200
+    assert client.get("/entities", params={"cursor": "not-a-cursor"}).status_code == 422
+    assert client.get("/entities", params={"type": "spaceship"}).status_code == 422
+
+
+def test_exposure_lists_nearest_sanctioned_parties(client: TestClient, loaded_run: Path) -> None:
+    ents = {e["id"]: e for e in entities(loaded_run)}
+    graph = adjacency(loaded_run)
+    firm = next(i for i, e in ents.items() if e["type"] == "company" and not e["sanctioned"] and graph.get(i))
+    distances = bfs(graph, firm)
+    expected = sorted((d, t) for t, d in distances.items() if 0 < d <= 3 and ents.get(t, {}).get("sanctioned"))
+    body = client.get(f"/entities/{firm}/exposure", params={"max_hops": 3, "limit": 100}).json()
+    assert body["self_sanctioned"] is False
+    got = [(x["hops"], x["sanctioned_id"]) for x in body["exposures"]]
+    assert sorted(got) == expected
+    assert [h for h, _ in got] == sorted(h for h, _ in got)
+    for item in body["exposures"]:
+        assert item["path"]["node_ids"][0] == firm and item["path"]["node_ids"][-1] == item["sanctioned_id"]
+        assert set(item["relationship_types"]) == {h["type"] for h in item["path"]["hops"]}
+
+
+def test_records_with_merge_evidence(client: TestClient, loaded_run: Path) -> None:
+    entity = max(entities(loaded_run), key=lambda e: e["record_count"])
+    body = client.get(f"/entities/{entity['id']}/records", params={"limit": 500}).json()
+    assert len(body["items"]) == entity["record_count"]
+    evidence = [e for item in body["items"] for e in item["evidence"]]
+    assert evidence and all(e["weights"] and e["match_probability"] >= 0.95 for e in evidence)
+    members = {item["key"] for item in body["items"]}
+    assert all(e["other"] in members for e in evidence)
+    page = client.get(f"/entities/{entity['id']}/records", params={"limit": 1}).json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+
+
+def test_controllers_rank_by_trade(client: TestClient, loaded_run: Path) -> None:
+    items = client.get("/analytics/controllers", params={"limit": 5}).json()["items"]
+    assert items
+    trades = [i["trade_usd"] for i in items]
+    assert trades == sorted(trades, reverse=True)
+    relations = [json.loads(line) for line in (loaded_run / "relations.jsonl").open()]
+    control = {"OWNER_OF", "SHAREHOLDER_OF", "DIRECTOR_OF", "MANAGER_OF"}
+    top = items[0]
+    firms = {r["to_id"] for r in relations if r["from_id"] == top["id"] and r["type"] in control}
+    assert top["firm_count"] == len(firms)
+    assert 0 < top["share_of_trade"] <= 1
+
+
+def test_metrics_count_requests(client: TestClient) -> None:
+    client.get("/health")
+    text = client.get("/metrics").text
+    assert 'tracegraph_http_requests_total{method="GET",route="/health",status="200"}' in text
