@@ -108,10 +108,13 @@ def load(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    run: Annotated[Path | None, typer.Option("--run", help="Run folder POST /match screens against")] = None,
 ) -> None:
     """Serve the HTTP API (service.app:app) with uvicorn."""
     import uvicorn
 
+    if run is not None:
+        os.environ["TRACEGRAPH_API_RUN_DIR"] = str(run.resolve())
     console.print(f"API docs: http://{host}:{port}/docs")
     uvicorn.run("service.app:app", host=host, port=port, log_level="info")
 
@@ -209,7 +212,7 @@ def demo(
                   f"(connect to {settings.neo4j_uri} as {settings.neo4j_user}; "
                   "drag cypher/browser/style.grass onto the Browser to style the graph)")
     if serve_api:
-        serve(host="127.0.0.1", port=port)
+        serve(host="127.0.0.1", port=port, run=None if "TRACEGRAPH_API_RUN_DIR" in os.environ else DEMO_RUN)
 
 
 def main() -> None:  # pragma: no cover - console entry

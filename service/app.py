@@ -11,19 +11,23 @@ from fastapi import FastAPI
 from service.errors import install_error_handlers
 from service.repository import GraphRepository
 from service.metrics import install_metrics
-from service.routers import analytics, entities, health, paths
+from service.routers import analytics, entities, health, match, paths
+from service.screening import ScreeningClient
 from service.settings import ServiceSettings, get_settings
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        repository = GraphRepository.connect(settings or get_settings())
+        active = settings or get_settings()
+        repository = GraphRepository.connect(active)
         app.state.repository = repository
+        app.state.screening = ScreeningClient(active.run_dir)
         try:
             yield
         finally:
             app.state.repository = None
+            app.state.screening.close()
             await repository.close()
 
     app = FastAPI(
@@ -39,6 +43,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(entities.router)
     app.include_router(paths.router)
     app.include_router(analytics.router)
+    app.include_router(match.router)
     return app
 
 

@@ -175,3 +175,35 @@ class Controller(BaseModel):
 
 class ControllersResponse(BaseModel):
     items: list[Controller]
+
+
+class MatchRequest(BaseModel):
+    """A record to screen; the same fields as a canonical record (validated the same way)."""
+
+    entity_type: Literal["company", "person", "vessel"]
+    name: str = Field(min_length=1, max_length=1000, examples=["Dandong Hongxiang Industrial Development Co., Ltd."])
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    country: str | None = Field(None, max_length=100, examples=["China"])
+    address: str | None = Field(None, max_length=1000)
+    registration_number: str | None = Field(None, max_length=100)
+    date_of_birth: str | None = Field(None, max_length=40)
+    nationality: str | None = Field(None, max_length=100)
+    id_number: str | None = Field(None, max_length=100)
+    imo: str | None = Field(None, max_length=20, examples=["IMO 9074729"])
+    mmsi: str | None = Field(None, max_length=20)
+    call_sign: str | None = Field(None, max_length=20)
+    flag: str | None = Field(None, max_length=100)
+    limit: int = Field(10, ge=1, le=50)
+
+
+class MatchCandidate(BaseModel):
+    entity_id: str
+    name: str
+    record_key: str = Field(description="the member record that scored best")
+    match_probability: float
+    match_weight: float
+    weights: dict[str, float] = Field(description="match weight of each comparison")
+
+
+class MatchResponse(BaseModel):
+    candidates: list[MatchCandidate]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class ServiceSettings(BaseSettings):
     """``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and
-    ``TRACEGRAPH_API_*`` (query timeout in seconds, connection pool size)."""
+    ``TRACEGRAPH_API_*`` (query timeout in seconds, connection pool size, ``RUN_DIR`` for screening)."""
 
     model_config = SettingsConfigDict(env_prefix="TRACEGRAPH_API_", extra="ignore")
 
@@ -21,6 +22,9 @@ class ServiceSettings(BaseSettings):
     query_timeout_s: float = Field(10.0, gt=0, le=300)
     pool_size: int = Field(50, ge=1, le=500)
     connection_timeout_s: float = Field(5.0, gt=0, le=60)
+    run_dir: Path | None = Field(
+        None, description="Run folder whose records and models POST /match screens against"
+    )
 
 
 @lru_cache(maxsize=1)

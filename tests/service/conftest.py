@@ -13,11 +13,12 @@ from service.settings import ServiceSettings
 from tests.conftest import wipe
 
 
-def service_settings(graph_settings: ResolutionSettings) -> ServiceSettings:
+def service_settings(graph_settings: ResolutionSettings, run_dir: Path | None = None) -> ServiceSettings:
     return ServiceSettings(
         NEO4J_URI=graph_settings.neo4j_uri,
         NEO4J_USER=graph_settings.neo4j_user,
         NEO4J_PASSWORD=graph_settings.neo4j_password,
+        run_dir=run_dir,
     )
 
 
@@ -31,5 +32,5 @@ def loaded_run(neo4j_driver: Driver, graph_settings: ResolutionSettings, small_r
 
 @pytest.fixture(scope="module")
 def client(graph_settings: ResolutionSettings, loaded_run: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(service_settings(graph_settings))) as test_client:
+    with TestClient(create_app(service_settings(graph_settings, loaded_run))) as test_client:
         yield test_client

@@ -36,3 +36,10 @@ def test_validation_errors_are_problems_without_touching_the_database() -> None:
         assert response.status_code == 422
         response = client.get("/nowhere")
         assert response.status_code == 404 and response.json()["title"] == "Not Found"
+
+
+def test_match_without_a_run_folder_is_503() -> None:
+    settings = ServiceSettings(NEO4J_URI="bolt://127.0.0.1:1", connection_timeout_s=1, run_dir=None)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/match", json={"entity_type": "company", "name": "Anything"})
+        assert response.status_code == 503 and "TRACEGRAPH_API_RUN_DIR" in response.json()["detail"]

@@ -1,0 +1,21 @@
+"""Thin entry points for the API's screening worker process.
+
+Importing this module does not import Splink; the worker imports ``resolution.screening`` when
+it initialises, inside its own process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def init_worker(run_dir: str) -> None:
+    from resolution.screening import init_worker as init
+
+    init(run_dir)
+
+
+def screen_in_worker(payload: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    from resolution.screening import screen_in_worker as screen
+
+    return screen(payload, limit)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from resolution.models import Record
+from service.schemas import MatchCandidate, MatchRequest, MatchResponse, Problem
+from service.screening import ScreeningClient
+
+router = APIRouter(tags=["screening"])
+
+
+@router.post("/match", response_model=MatchResponse, responses={422: {"model": Problem}, 503: {"model": Problem}})
+async def match(body: MatchRequest, request: Request) -> MatchResponse:
+    """Screen a record against the resolved entities with the trained Splink model: candidates
+    with match probability and each comparison's weight, best first."""
+    payload = body.model_dump(exclude={"limit"}) | {"source": "query", "record_id": "query"}
+    try:
+        record = Record.model_validate(payload)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{"loc": ("body", *e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]} for e in exc.errors()]
+        ) from exc
+    client: ScreeningClient = request.app.state.screening
+    candidates = await client.screen(record.model_dump(mode="json"), body.limit)
+    return MatchResponse(candidates=[MatchCandidate(**c) for c in candidates])
