@@ -47,8 +47,10 @@ def spec() -> ModelSpec:
             block_on("name_compact"),
             block_on("registration_number"),
             block_on("name_keys", arrays_to_explode=["name_keys"]),
-            block_on("substr(name_compact, 1, 10)"),
-            block_on("right(name_compact, 12)", "country"),
+            # a typo breaks the exact keys but rarely both ends of the name: block on each end,
+            # long enough that a city name alone ("dandong...") does not make a huge block
+            block_on("substr(name_compact, 1, 12)"),
+            block_on("right(name_compact, 12)"),
             block_on("address_std"),
         ],
         retain_intermediate_calculation_columns=True,

@@ -56,7 +56,7 @@ def spec() -> ModelSpec:
             block_on("name_keys", arrays_to_explode=["name_keys"]),
             block_on("id_number"),
             block_on("dob"),
-            block_on("substr(name_compact, 1, 4)", "birth_year"),
+            block_on("substr(name_compact, 1, 3)", "dob"),
         ],
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["source"],
