@@ -97,6 +97,7 @@ def resolve(
             entity_type.value, rows, out_dir=out, seed=settings.seed,
             merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
             model_path=model if model and model.exists() else None,
+            memory_limit=settings.duckdb_memory_limit,
         )
         notes[entity_type.value] = result.training_notes
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})

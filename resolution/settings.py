@@ -16,7 +16,8 @@ class ResolutionSettings(BaseSettings):
 
     Neo4j: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     Linking: ``TRACEGRAPH_MERGE_THRESHOLD`` and ``TRACEGRAPH_REVIEW_THRESHOLD`` (match
-    probabilities), ``TRACEGRAPH_SEED``. Loading: ``TRACEGRAPH_BATCH_SIZE``.
+    probabilities), ``TRACEGRAPH_SEED``, ``TRACEGRAPH_DUCKDB_MEMORY_LIMIT`` (DuckDB spills to disk
+    beyond it; its own default would be 80% of the machine's memory). Loading: ``TRACEGRAPH_BATCH_SIZE``.
     Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
     Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
     ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
@@ -31,10 +32,11 @@ class ResolutionSettings(BaseSettings):
     )
     neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE")
 
-    merge_threshold: float = Field(0.95, gt=0, lt=1)
-    review_threshold: float = Field(0.5, gt=0, lt=1)
+    merge_threshold: float = Field(0.7, gt=0, lt=1)
+    review_threshold: float = Field(0.3, gt=0, lt=1)
     seed: int = 42
     batch_size: int = Field(10_000, ge=1, le=200_000)
+    duckdb_memory_limit: str = "4GB"
 
     runs_dir: Path = PROJECT_ROOT / "runs"
 

@@ -209,15 +209,20 @@ class _World:
         raise ValueError(style)
 
     def make_kp_company(self) -> TrueEntity:
-        for _ in range(1000):
-            name = f"Korea {self.rng.choice(v.KP_WORDS)} {self.rng.choice(v.KP_INDUSTRIES)}"
+        for attempt in range(1000):
+            if attempt < 20 and len(self.used_names) < 2000:
+                word = self.rng.choice(v.KP_WORDS)
+            else:  # the classic names run out in big worlds: coin more from syllables
+                a, b = self.rng.sample(v.KP_SYLLABLES, 2)
+                word = a + b.lower()
+            name = f"{self.rng.choice(v.KP_PLACES)} {word} {self.rng.choice(v.KP_INDUSTRIES)}"
             if ("KP", name, "") not in self.used_names:
                 break
         self.used_names.add(("KP", name, ""))
         entity = TrueEntity(
             id=self.new_id("T-CO-"), type="company",
             attrs={"name": name, "country": "KP",
-                   "address": f"{self.rng.choice(v.KP_CITIES)}, {self.rng.choice(['Central', 'Moranbong', 'Taedonggang', 'Sosong', 'Potonggang'])} District",
+                   "address": f"{self.rng.randint(1, 300)} {self.rng.choice(v.KP_SYLLABLES)}{self.rng.choice(v.KP_SYLLABLES).lower()} Street, {self.rng.choice(['Central', 'Moranbong', 'Taedonggang', 'Sosong', 'Potonggang'])} District, {self.rng.choice(v.KP_CITIES)}",
                    "registration": "", "incorporated": ""},
         )
         self.entities[entity.id] = entity

@@ -27,6 +27,10 @@ TRADE_SYLLABLES: tuple[tuple[str, str], ...] = (
     ("ding", "鼎"), ("ming", "明"), ("yang", "阳"), ("chang", "昌"), ("wan", "万"),
     ("guang", "广"), ("de", "德"), ("an", "安"), ("kang", "康"), ("shun", "顺"),
     ("hui", "汇"), ("qiang", "强"), ("zhong", "中"), ("bo", "博"), ("yu", "宇"),
+    ("wei", "威"), ("sen", "森"), ("lin", "林"), ("ping", "平"), ("cheng", "诚"),
+    ("quan", "泉"), ("zhi", "智"), ("hao", "浩"), ("jun", "骏"), ("ze", "泽"),
+    ("xu", "旭"), ("peng", "鹏"), ("teng", "腾"), ("wen", "文"), ("yi", "益"),
+    ("ji", "吉"), ("lu", "路"), ("rong", "荣"), ("mei", "美"), ("nuo", "诺"),
 )
 
 # (English, pinyin, Chinese script) business words.
@@ -51,6 +55,12 @@ ABBREVIATED_INDUSTRIES = {
     "Import Export": "IMP & EXP",
 }
 
+KP_SYLLABLES = (
+    "Kum", "San", "Ryong", "Bong", "Nam", "Gang", "Chon", "Song", "Paek", "Ho", "Hyok", "Sin",
+    "Sung", "Ri", "Tae", "Un", "Ha", "Kwang", "Myong", "Mi", "Rae", "Hae", "Rung", "Ra", "So",
+    "Su", "Man", "Pok", "Pu", "Chil", "Tan", "Kal", "Ma", "Mo", "Ran", "Myo", "Hyang", "Jin",
+)
+KP_PLACES = ("Korea", "Pyongyang", "Nampo", "Sinuiju", "Rason", "Chongjin", "Hamhung", "Wonsan")
 KP_WORDS = (
     "Kumsan", "Ryonbong", "Namgang", "Chonsong", "Paekho", "Hyoksin", "Sungri", "Taesong",
     "Unha", "Kwangmyong", "Mirae", "Haegumgang", "Rungra", "Sobaeksu", "Manpok", "Pugang",

@@ -9,6 +9,7 @@ weights (``mw_*``) as evidence; clusters are connected components at the merge t
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from resolution.link.model import ModelSpec
 log = logging.getLogger(__name__)
 
 SPECS = {"company": company.spec, "person": person.spec, "vessel": vessel.spec}
+CHUNK_ROWS = 150_000
 _ARROW_TYPES = {"VARCHAR": pa.string(), "VARCHAR[]": pa.list_(pa.string())}
 
 
@@ -103,6 +105,7 @@ def link_entity_type(  # noqa: PLR0913
     merge_threshold: float,
     review_threshold: float,
     model_path: Path | None = None,
+    memory_limit: str = "4GB",
 ) -> LinkResult:
     """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``."""
     spec = SPECS[entity_type]()
@@ -110,7 +113,10 @@ def link_entity_type(  # noqa: PLR0913
     if len(rows) < 2:
         empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
         return LinkResult(entity_type, empty, {r["unique_id"]: r["unique_id"] for r in rows}, False, [])
-    con = duckdb.connect()
+    spill = out_dir / ".duckdb-spill"
+    con = duckdb.connect(config={
+        "memory_limit": memory_limit, "temp_directory": str(spill), "preserve_insertion_order": False,
+    })
     notes: list[str] = []
     splink_logger = logging.getLogger("splink")
     collector = _CollectWarnings(notes)
@@ -133,7 +139,13 @@ def link_entity_type(  # noqa: PLR0913
         if trained:
             _train(linker, spec, notes)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
-        predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+        # Big inputs are scored in chunks so that the blocked pairs never all sit in memory at once.
+        chunks = max(1, -(-len(rows) // CHUNK_ROWS))
+        predictions = linker.inference.predict(
+            threshold_match_probability=review_threshold,
+            num_chunks_left=chunks if chunks > 1 else None,
+            num_chunks_right=chunks if chunks > 1 else None,
+        )
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=merge_threshold
         )
@@ -148,6 +160,7 @@ def link_entity_type(  # noqa: PLR0913
     finally:
         splink_logger.removeHandler(collector)
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     for note in notes:
         log.info("%s model: %s", entity_type, note)
     return LinkResult(entity_type, pairs, {str(u): str(c) for u, c in cluster_rows}, trained, notes)

@@ -19,6 +19,7 @@ def features(record: Record) -> dict[str, Any]:
         "name_compact": std.compact or None,
         "name_sorted": std.sorted_compact or None,
         "name_keys": name_keys([record.name, *record.aliases], organisation=organisation) or None,
+        "name_tokens": std.standard.split() or None,
         "country": record.country,
     }
     if record.entity_type is EntityType.COMPANY:

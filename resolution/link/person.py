@@ -71,7 +71,7 @@ def spec() -> ModelSpec:
         tf_columns=("name_compact",),
         columns={
             "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
-            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",
+            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]",
             "country": "VARCHAR", "dob": "VARCHAR", "birth_year": "VARCHAR",
             "nationality": "VARCHAR", "id_number": "VARCHAR",
         },

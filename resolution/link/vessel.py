@@ -80,7 +80,7 @@ def spec() -> ModelSpec:
         tf_columns=(),
         columns={
             "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
-            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]",
+            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]",
             "country": "VARCHAR", "imo": "VARCHAR", "mmsi": "VARCHAR", "call_sign": "VARCHAR",
             "flag": "VARCHAR",
         },

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from resolution.settings import ResolutionSettings
 from tests.service.test_api_graph import adjacency, bfs, entities
 
 pytestmark = pytest.mark.graph
@@ -67,7 +68,7 @@ def test_records_with_merge_evidence(client: TestClient, loaded_run: Path) -> No
     body = client.get(f"/entities/{entity['id']}/records", params={"limit": 500}).json()
     assert len(body["items"]) == entity["record_count"]
     evidence = [e for item in body["items"] for e in item["evidence"]]
-    assert evidence and all(e["weights"] and e["match_probability"] >= 0.95 for e in evidence)
+    assert evidence and all(e["weights"] and e["match_probability"] >= ResolutionSettings().merge_threshold for e in evidence)
     members = {item["key"] for item in body["items"]}
     assert all(e["other"] in members for e in evidence)
     page = client.get(f"/entities/{entity['id']}/records", params={"limit": 1}).json()

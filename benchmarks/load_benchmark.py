@@ -1,0 +1,87 @@
+"""Load benchmark: batched UNWIND ... MERGE load of a run folder vs a naive one-row-per-transaction
+load, both measured in the same run against the same Neo4j.
+
+    python -m benchmarks.load_benchmark RUN_DIR [--naive-rows 5000]
+
+Prints nodes+relationships written per second for the batched load of the whole run (after
+emptying the database), the re-load (idempotent, nothing changes), and the naive load of the first
+``--naive-rows`` entity and record rows, and the ratio batched / naive. Uses NEO4J_* settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from itertools import islice
+from pathlib import Path
+
+from resolution.graph.loader import driver_from_settings, graph_counts, load_run
+from resolution.run_folder import read_jsonl
+from resolution.settings import get_settings
+import cypher
+
+
+def _total(counts: dict[str, int]) -> int:
+    nodes = counts.get("Entity", 0) + counts.get("Record", 0) + counts.get("Address", 0) + counts.get("Sanction", 0)
+    rels = sum(v for k, v in counts.items() if k.isupper())
+    return nodes + rels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--naive-rows", type=int, default=5000)
+    args = parser.parse_args()
+    settings = get_settings()
+    driver = driver_from_settings(settings)
+
+    started = time.perf_counter()
+    report = load_run(args.run_dir, settings, driver=driver, replace=True)
+    batched_s = time.perf_counter() - started
+    written = _total(report.counts)
+
+    started = time.perf_counter()
+    again = load_run(args.run_dir, settings, driver=driver)
+    reload_s = time.perf_counter() - started
+    assert again.counts == report.counts, "re-load changed the graph"
+
+    # naive: one transaction per row, entities then their records (+ RESOLVED_TO)
+    with driver.session(database=settings.neo4j_database) as session:
+        session.run(cypher.statement("load", "wipe").text).consume()
+    entity_text = cypher.statement("load", "entities").text
+    record_text = cypher.statement("load", "records").text
+    from resolution.graph.loader import _entity_row
+
+    entities = [_entity_row(r) for r in islice(read_jsonl(args.run_dir / "entities.jsonl"), args.naive_rows)]
+    ids = {e["id"] for e in entities}
+    records = [r for r in read_jsonl(args.run_dir / "records.jsonl") if r["entity_id"] in ids][: args.naive_rows]
+    started = time.perf_counter()
+    with driver.session(database=settings.neo4j_database) as session:
+        for row in entities:
+            session.execute_write(lambda tx, r=row: tx.run(entity_text, rows=[r]).consume())
+        for row in records:
+            session.execute_write(lambda tx, r=row: tx.run(record_text, rows=[r]).consume())
+    naive_s = time.perf_counter() - started
+    naive_written = _total(graph_counts(driver, settings.neo4j_database))
+    driver.close()
+
+    batched_rate = written / batched_s
+    naive_rate = naive_written / naive_s
+    print(json.dumps({
+        "run_dir": str(args.run_dir),
+        "nodes_and_relationships": written,
+        "batch_size": settings.batch_size,
+        "batched_seconds": round(batched_s, 2),
+        "batched_per_second": round(batched_rate),
+        "reload_seconds": round(reload_s, 2),
+        "naive_rows_written": naive_written,
+        "naive_seconds": round(naive_s, 2),
+        "naive_per_second": round(naive_rate),
+        "ratio_batched_to_naive": round(batched_rate / naive_rate, 1),
+    }, indent=2))
+    print("note: the naive load left a partial graph; load the run again before querying")
+
+
+if __name__ == "__main__":
+    main()

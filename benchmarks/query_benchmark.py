@@ -1,0 +1,90 @@
+"""Query benchmark: /paths and /exposure through HTTP under concurrent clients (loopback only).
+
+    python -m benchmarks.query_benchmark RUN_DIR [--url http://127.0.0.1:8000] [--clients 32]
+                                         [--requests 2000] [--seed 1]
+
+Needs a running API (``tracegraph serve``) over a graph loaded from RUN_DIR. Picks random
+connected entities from the run folder, then sends a bounded number of requests from
+``--clients`` concurrent clients and prints requests/s and p50/p95/p99 latency per endpoint, with a
+single-client baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+
+from resolution.run_folder import read_jsonl
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def _run(url: str, requests: list[tuple[str, dict]], clients: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[tuple[str, dict]] = asyncio.Queue()
+    for item in requests:
+        queue.put_nowait(item)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while not queue.empty():
+                path, params = queue.get_nowait()
+                started = time.perf_counter()
+                response = await client.get(path, params=params)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    ms = [v * 1000 for v in latencies]
+    return {
+        "requests": len(ms), "errors": errors, "clients": clients,
+        "requests_per_second": round(len(ms) / elapsed, 1),
+        "p50_ms": round(_percentile(ms, 0.50), 1), "p95_ms": round(_percentile(ms, 0.95), 1),
+        "p99_ms": round(_percentile(ms, 0.99), 1), "mean_ms": round(statistics.fmean(ms), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise SystemExit("the benchmark only sends traffic to loopback addresses")
+    rng = random.Random(args.seed)
+    connected: set[str] = set()
+    for rel in read_jsonl(args.run_dir / "relations.jsonl"):
+        connected.update((rel["from_id"], rel["to_id"]))
+    ids = sorted(connected)
+    firms = [i for i in ids if i.startswith("tg-co-")]
+    paths = [("/paths", {"source": rng.choice(firms), "target": rng.choice(ids), "max_hops": 6})
+             for _ in range(args.requests)]
+    exposure = [(f"/entities/{rng.choice(firms)}/exposure", {"max_hops": 4}) for _ in range(args.requests)]
+    results = {}
+    for name, batch in (("paths", paths), ("exposure", exposure)):
+        results[f"{name}_1_client"] = asyncio.run(_run(args.url, batch[: max(50, args.requests // 10)], 1))
+        results[f"{name}_{args.clients}_clients"] = asyncio.run(_run(args.url, batch, args.clients))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
