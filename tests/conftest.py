@@ -17,6 +17,7 @@ from neo4j import Driver, GraphDatabase
 from pydantic import SecretStr
 
 from resolution.demo import DemoWorld, generate_world
+from resolution.graph.loader import wipe_database
 from resolution.graph.local_server import LocalNeo4j
 from resolution.pipeline import RunSummary, resolve
 from resolution.settings import PROJECT_ROOT, ResolutionSettings
@@ -64,8 +65,7 @@ def neo4j_driver(graph_settings: ResolutionSettings) -> Iterator[Driver]:
 
 
 def wipe(driver: Driver) -> None:
-    with driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    wipe_database(driver, "neo4j")
 
 
 @pytest.fixture()

@@ -1,4 +1,7 @@
-// Remove every node and relationship (tracegraph load --replace). Runs in an auto-commit
-// transaction, in batches, so large graphs do not need one huge transaction.
+// params: batch
+// Remove up to $batch nodes with their relationships (tracegraph load --replace runs this until
+// nothing is left; one bounded transaction each, so no transaction timeout is hit).
 MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted

@@ -114,6 +114,16 @@ def _redirect_targets(moves: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def wipe_database(driver: Driver, database: str, batch: int = 5_000) -> int:
+    """Delete every node and relationship in bounded transactions; returns nodes deleted."""
+    text = cypher.statement("load", "wipe").text
+    total = 0
+    with driver.session(database=database) as session:
+        while deleted := session.execute_write(lambda tx: tx.run(text, batch=batch).single()["deleted"]):
+            total += deleted
+    return total
+
+
 def create_schema(driver: Driver, database: str) -> None:
     """Create every constraint and index in ``cypher/schema`` (idempotent: IF NOT EXISTS)."""
     for stmt in cypher.statements("schema").values():
@@ -145,8 +155,7 @@ def load_run(
     try:
         driver.verify_connectivity()
         if replace:
-            with driver.session(database=settings.neo4j_database) as session:
-                session.run(cypher.statement("load", "wipe").text).consume()
+            wipe_database(driver, settings.neo4j_database)
         create_schema(driver, settings.neo4j_database)
         moves: list[dict[str, Any]] = []
         repoint = cypher.statement("load", "repoint_records").text

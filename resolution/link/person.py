@@ -35,9 +35,27 @@ def dob_comparison() -> cl.CustomComparison:
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
-            cll.CustomLevel("length(dob_l) = 10 AND dob_l = dob_r", "full date equal"),
-            cll.CustomLevel("birth_year_l = birth_year_r", "year equal"),
-            cll.ElseLevel(),
+            cll.CustomLevel("length(dob_l) = 10 AND dob_l = dob_r", "full date equal").configure(
+                m_probability=0.75, fix_m_probability=True
+            ),
+            cll.CustomLevel("birth_year_l = birth_year_r", "year equal").configure(
+                m_probability=0.22, fix_m_probability=True
+            ),
+            # a different date of birth is strong evidence of a different person (namesakes)
+            cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
+        ],
+    )
+
+
+def fixed_exact(column: str, *, m_equal: float) -> cl.CustomComparison:
+    """Exact agreement with m fixed: a disagreement must count against a match even when EM never
+    sees one among the pairs it trains on (identity numbers rarely disagree in blocked pairs)."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(m_probability=m_equal, fix_m_probability=True),
+            cll.ElseLevel().configure(m_probability=1 - m_equal, fix_m_probability=True),
         ],
     )
 
@@ -48,8 +66,8 @@ def spec() -> ModelSpec:
         comparisons=[
             name_comparison(),
             dob_comparison(),
-            cl.ExactMatch("nationality"),
-            cl.ExactMatch("id_number"),
+            fixed_exact("nationality", m_equal=0.97),
+            fixed_exact("id_number", m_equal=0.95),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("name_sorted"),
