@@ -92,7 +92,7 @@ class Screener:
         spec = SPECS[record.entity_type.value]()
         row = features(record)
         row["unique_id"] = f"__screen__:{next(self._counter)}"
-        table_name = f"screen_{record.entity_type.value}_{row['unique_id'].split(':')[1]}"
+        table_name = f"screen_{record.entity_type.value}"
         new = index.db_api.register(_arrow_table(spec, [row]), table_name=table_name)
         try:
             scored = index.linker.inference.predict_between(
@@ -104,8 +104,12 @@ class Screener:
                 scored.drop_table_from_database_and_remove_from_cache()
         finally:
             index.db_api.delete_tables_created_by_splink_from_db()
-            new.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            index.db_api._con.unregister(table_name)  # noqa: SLF001 - registered with con.register
             index.db_api._registered_table_names.discard(table_name)  # noqa: SLF001 - no public API
+            # the cache also keeps the text of every query it ran: forget it, or memory grows
+            cache = index.db_api._intermediate_table_cache  # noqa: SLF001
+            cache.executed_queries.clear()
+            cache.queries_retrieved_from_cache.clear()
         best: dict[str, dict[str, Any]] = {}
         for pair in pairs:
             existing_key = pair["unique_id_l"] if pair["unique_id_r"] == row["unique_id"] else pair["unique_id_r"]

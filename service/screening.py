@@ -13,9 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from resolution import screening_entry
 from service.errors import DatabaseUnavailable
-
-_WORKER_MODULE = "resolution.screening"
 
 
 class ScreeningUnavailable(DatabaseUnavailable):
@@ -35,23 +34,17 @@ class ScreeningClient:
             raise ScreeningUnavailable(f"run folder {self.run_dir} has no resolved records to screen against")
         async with self._lock:
             if self._pool is None:
-                import importlib
-
-                worker = importlib.import_module(_WORKER_MODULE + "_entry")
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=worker.init_worker, initargs=(str(self.run_dir),),
+                    initializer=screening_entry.init_worker, initargs=(str(self.run_dir),),
                 )
         return self._pool
 
     async def screen(self, record: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         pool = await self._ensure_pool()
-        import importlib
-
-        worker = importlib.import_module(_WORKER_MODULE + "_entry")
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(pool, worker.screen_in_worker, record, limit)
+            return await loop.run_in_executor(pool, screening_entry.screen_in_worker, record, limit)
         except Exception as exc:  # BrokenProcessPool or an error raised in the worker
             if "BrokenProcessPool" in type(exc).__name__:
                 self._pool = None
