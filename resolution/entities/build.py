@@ -36,9 +36,11 @@ def _most_common(values: Iterable[str | None]) -> str | None:
 
 
 def _display_name(records: list[Record]) -> str:
-    """Most frequent Latin-script name (Chinese script stays as an alias), ties broken stably."""
+    """Most frequent Latin-script name in mixed case (Chinese script and all-capitals spellings
+    stay as aliases when there is another), ties broken stably."""
     latin = [r.name for r in records if r.name.isascii()]
-    return _most_common(latin or [r.name for r in records]) or records[0].name
+    mixed_case = [n for n in latin if not n.isupper()]
+    return _most_common(mixed_case or latin or [r.name for r in records]) or records[0].name
 
 
 def _golden(entity_type: str, eid: str, members: list[Record], listed: list[Listing]) -> dict[str, Any]:
