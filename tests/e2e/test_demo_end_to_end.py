@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from resolution.settings import ResolutionSettings
 from tests.conftest import wipe
+from tests.graph_helpers import adjacency, bfs
 
 pytestmark = [pytest.mark.graph, pytest.mark.e2e]
 TRACEGRAPH = [sys.executable, "-m", "resolution"]
@@ -86,22 +86,12 @@ def test_firm_to_sanctioned_vessel_path_follows_ground_truth(demo: tuple[Path, P
     entities = {e["id"]: e for e in map(json.loads, (run / "entities.jsonl").open(encoding="utf-8"))}
 
     # Nearest firm to each sanctioned vessel in the resolved graph of trade, ownership and control.
-    adjacency: dict[str, set[str]] = {}
-    for rel in map(json.loads, (run / "relations.jsonl").open(encoding="utf-8")):
-        adjacency.setdefault(rel["from_id"], set()).add(rel["to_id"])
-        adjacency.setdefault(rel["to_id"], set()).add(rel["from_id"])
+    graph = adjacency(run, addresses=False)
     candidates = []
     for vessel_id, vessel in entities.items():
         if vessel["type"] != "vessel" or not true_of[vessel_id] & sanctioned_true:
             continue
-        dist, queue = {vessel_id: 0}, deque([vessel_id])
-        while queue:
-            node = queue.popleft()
-            for nxt in adjacency.get(node, ()):
-                if nxt not in dist:
-                    dist[nxt] = dist[node] + 1
-                    queue.append(nxt)
-        for firm_id, d in dist.items():
+        for firm_id, d in bfs(graph, vessel_id).items():
             if d >= 2 and entities[firm_id]["type"] == "company" and not entities[firm_id]["sanctioned"]:
                 candidates.append((d, firm_id, vessel_id))
     assert candidates, "the demo world must tie some firm to a sanctioned vessel"

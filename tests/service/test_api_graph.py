@@ -1,39 +1,13 @@
 """Every endpoint against the real Neo4j, loaded with the small generated world."""
 
-import json
-from collections import deque
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.graph_helpers import adjacency, bfs, entities
+
 pytestmark = pytest.mark.graph
-
-
-def entities(run_dir: Path) -> list[dict]:
-    return [json.loads(line) for line in (run_dir / "entities.jsonl").open(encoding="utf-8")]
-
-
-def adjacency(run_dir: Path) -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
-    rows = [json.loads(line) for line in (run_dir / "relations.jsonl").open(encoding="utf-8")]
-    rows += [json.loads(line) for line in (run_dir / "registered_at.jsonl").open(encoding="utf-8")]
-    for row in rows:
-        graph.setdefault(row["from_id"], set()).add(row["to_id"])
-        graph.setdefault(row["to_id"], set()).add(row["from_id"])
-    return graph
-
-
-def bfs(graph: dict[str, set[str]], start: str) -> dict[str, int]:
-    dist = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt in graph.get(node, ()):
-            if nxt not in dist:
-                dist[nxt] = dist[node] + 1
-                queue.append(nxt)
-    return dist
 
 
 def test_health(client: TestClient) -> None:

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from resolution.settings import ResolutionSettings
-from tests.service.test_api_graph import adjacency, bfs, entities
+from tests.graph_helpers import adjacency, bfs, entities
 
 pytestmark = pytest.mark.graph
 
