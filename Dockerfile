@@ -9,5 +9,7 @@ COPY cypher ./cypher
 RUN pip install --no-cache-dir .
 RUN useradd --create-home tracegraph
 USER tracegraph
+# run folders (the demo, and what POST /match screens against) live in a volume shared by services
+RUN mkdir -p /home/tracegraph/runs
 EXPOSE 8000
 CMD ["uvicorn", "service.app:app", "--host", "0.0.0.0", "--port", "8000"]
