@@ -24,7 +24,7 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from resolution.errors import RunFolderError
-from resolution.link.engine import SPECS, _arrow_table, _distinct_rows
+from resolution.link.engine import SPECS, arrow_table, prepare_linker
 from resolution.link.features import features
 from resolution.models import EntityType, Record
 from resolution.run_folder import read_jsonl
@@ -63,22 +63,12 @@ class Screener:
             model = run_dir / f"model_{entity_type}.json"
             if len(type_rows) < 1 or not model.exists():
                 continue
-            spec = SPECS[entity_type]()
             db_api = DuckDBAPI(connection=duckdb.connect())
-            existing = db_api.register(_arrow_table(spec, type_rows), dataset_display_name=f"{entity_type}_existing")
-            distinct = db_api.register(
-                _arrow_table(spec, _distinct_rows(spec, type_rows)), dataset_display_name=f"{entity_type}_distinct"
+            prepared = prepare_linker(
+                db_api, SPECS[entity_type](), type_rows, name=entity_type,
+                settings=json.loads(model.read_text(encoding="utf-8")),
             )
-            settings = json.loads(model.read_text(encoding="utf-8"))
-            linker = Linker(existing, settings, log_level=None)
-            tf_source = Linker(distinct, settings, log_level=None)
-            for column in spec.tf_columns:
-                computed = tf_source.table_management.compute_tf_table(column)
-                # keep term frequencies as a user table, so the per-call clean-up leaves it alone
-                frozen = db_api.register(computed.as_pyarrow_table(), table_name=f"{entity_type}_tf_{column}")
-                linker.table_management.register_term_frequency_lookup(frozen, column)
-            db_api.delete_tables_created_by_splink_from_db()
-            self._indexes[entity_type] = _TypeIndex(db_api, linker, existing, entity_of, names)
+            self._indexes[entity_type] = _TypeIndex(db_api, prepared.linker, prepared.records, entity_of, names)
 
     @property
     def entity_types(self) -> list[str]:
@@ -93,7 +83,7 @@ class Screener:
         row = features(record)
         row["unique_id"] = f"__screen__:{next(self._counter)}"
         table_name = f"screen_{record.entity_type.value}"
-        new = index.db_api.register(_arrow_table(spec, [row]), table_name=table_name)
+        new = index.db_api.register(arrow_table(spec, [row]), table_name=table_name)
         try:
             scored = index.linker.inference.predict_between(
                 index.existing, new, threshold_match_probability=threshold

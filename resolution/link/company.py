@@ -7,7 +7,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from resolution.link.model import ModelSpec
+from resolution.link.model import ModelSpec, input_columns
 
 
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike
@@ -76,9 +76,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_compact")],
         distinct_columns=("name_compact", "country"),
         tf_columns=("name_compact",),
-        columns={
-            "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
-            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]",
-            "country": "VARCHAR", "registration_number": "VARCHAR", "address_std": "VARCHAR",
-        },
+        columns=input_columns("registration_number", "address_std"),
     )

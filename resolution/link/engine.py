@@ -53,7 +53,7 @@ class _CollectWarnings(logging.Handler):
             self.notes.append(text)
 
 
-def _arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
+def arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
     schema = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in spec.columns.items()])
     columns = {name: [row.get(name) for row in rows] for name in spec.columns}
     return pa.table(columns, schema=schema)
@@ -78,6 +78,36 @@ def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
     trainer = Linker(distinct, spec.settings, log_level=None)
     trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     return trainer.misc.save_model_to_json()
+
+
+@dataclass
+class PreparedLinker:
+    """A linker over registered records, with term frequencies taken from the distinct rows."""
+
+    linker: Linker
+    records: Any  # SplinkDataFrame of the records
+    settings: dict[str, Any] | str
+
+
+def prepare_linker(
+    db_api: DuckDBAPI, spec: ModelSpec, rows: list[dict[str, Any]], *, name: str,
+    settings: dict[str, Any] | str | None, seed: int = 0,
+) -> PreparedLinker:
+    """Register ``rows`` and their distinct rows, estimate u on the distinct rows when no
+    ``settings`` (a saved model) are given, and register term-frequency lookups computed on the
+    distinct rows as user tables (so cleaning up Splink's own tables leaves them alone)."""
+    records = db_api.register(arrow_table(spec, rows), dataset_display_name=f"{name}_records")
+    distinct = db_api.register(arrow_table(spec, _distinct_rows(spec, rows)), dataset_display_name=f"{name}_distinct")
+    if settings is None:
+        settings = _estimate_u(distinct, spec, seed)
+    linker = Linker(records, settings, log_level=None)
+    tf_source = Linker(distinct, settings, log_level=None)
+    for column in spec.tf_columns:
+        computed = tf_source.table_management.compute_tf_table(column)
+        frozen = db_api.register(computed.as_pyarrow_table(), table_name=f"{name}_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(frozen, column)
+    db_api.delete_tables_created_by_splink_from_db()
+    return PreparedLinker(linker, records, settings)
 
 
 def _train(linker: Linker, spec: ModelSpec, notes: list[str]) -> None:
@@ -109,7 +139,6 @@ def link_entity_type(  # noqa: PLR0913
 ) -> LinkResult:
     """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``."""
     spec = SPECS[entity_type]()
-    table = _arrow_table(spec, rows)
     if len(rows) < 2:
         empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
         return LinkResult(entity_type, empty, {r["unique_id"]: r["unique_id"] for r in rows}, False, [])
@@ -124,18 +153,10 @@ def link_entity_type(  # noqa: PLR0913
     try:
         db_api = DuckDBAPI(connection=con)
         splink_logger.propagate = False
-        records = db_api.register(table, dataset_display_name=f"{entity_type}_records")
-        distinct = db_api.register(
-            _arrow_table(spec, _distinct_rows(spec, rows)), dataset_display_name=f"{entity_type}_distinct"
-        )
         trained = model_path is None
-        settings: Any = str(model_path) if model_path else _estimate_u(distinct, spec, seed)
-        linker = Linker(records, settings, log_level=None)
-        tf_source = Linker(distinct, settings, log_level=None)
-        for column in spec.tf_columns:
-            linker.table_management.register_term_frequency_lookup(
-                tf_source.table_management.compute_tf_table(column), column
-            )
+        linker = prepare_linker(
+            db_api, spec, rows, name=entity_type, settings=str(model_path) if model_path else None, seed=seed
+        ).linker
         if trained:
             _train(linker, spec, notes)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)

@@ -8,6 +8,18 @@ from splink import SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 
+# Columns every model's input has (see ``resolution.link.features``), with their DuckDB types.
+COMMON_COLUMNS: dict[str, str] = {
+    "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR", "name_compact": "VARCHAR",
+    "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]", "country": "VARCHAR",
+}
+
+
+def input_columns(*type_columns: str) -> dict[str, str]:
+    """The common columns plus an entity type's own (all text)."""
+    return COMMON_COLUMNS | {name: "VARCHAR" for name in type_columns}
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """Splink settings for one entity type and how to train it without labels.

@@ -7,7 +7,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from resolution.link.model import ModelSpec
+from resolution.link.model import ModelSpec, input_columns
 
 
 def name_comparison() -> cl.CustomComparison:
@@ -87,10 +87,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_sorted")],
         distinct_columns=("name_sorted", "birth_year"),
         tf_columns=("name_compact",),
-        columns={
-            "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
-            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]",
-            "country": "VARCHAR", "dob": "VARCHAR", "birth_year": "VARCHAR",
-            "nationality": "VARCHAR", "id_number": "VARCHAR",
-        },
+        columns=input_columns("dob", "birth_year", "nationality", "id_number"),
     )

@@ -7,7 +7,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from resolution.link.model import ModelSpec
+from resolution.link.model import ModelSpec, input_columns
 
 
 def name_comparison() -> cl.CustomComparison:
@@ -78,10 +78,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("imo"), block_on("name_compact")],
         distinct_columns=("imo",),
         tf_columns=(),
-        columns={
-            "unique_id": "VARCHAR", "source": "VARCHAR", "name_std": "VARCHAR",
-            "name_compact": "VARCHAR", "name_sorted": "VARCHAR", "name_keys": "VARCHAR[]", "name_tokens": "VARCHAR[]",
-            "country": "VARCHAR", "imo": "VARCHAR", "mmsi": "VARCHAR", "call_sign": "VARCHAR",
-            "flag": "VARCHAR",
-        },
+        columns=input_columns("imo", "mmsi", "call_sign", "flag"),
     )
