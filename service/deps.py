@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Path, Request
 
@@ -25,9 +25,14 @@ EntityIdPath = Annotated[
 
 
 async def require_entity(repository: GraphRepository, entity_id: str, request: Request) -> None:
-    """404 for an unknown id; 301 to the same resource of the surviving entity for a merged id."""
-    if not await repository.missing_ids([entity_id]):
-        return
+    """Return when the entity exists; otherwise answer as ``raise_missing_entity`` does."""
+    if await repository.missing_ids([entity_id]):
+        await raise_missing_entity(repository, entity_id, request)
+
+
+async def raise_missing_entity(repository: GraphRepository, entity_id: str, request: Request) -> NoReturn:
+    """For an id with no entity: 301 to the same resource of the surviving entity when it was
+    merged away, 404 otherwise."""
     survivor = await repository.redirect(entity_id)
     if survivor is None:
         raise EntityNotFound(f"no entity with id {entity_id!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.schemas import GraphNode, GraphRelationship, Hop, PathResult
+from service.schemas import GraphNode, GraphRelationship, Hop, PathResult, Subgraph
 
 
 class SubgraphBuilder:
@@ -33,3 +33,7 @@ class SubgraphBuilder:
             direction = "forward" if str(rel["start"]) == here else "backward"
             hops.append(Hop(from_id=here, to_id=there, type=rel["type"], direction=direction))
         return PathResult(length=len(hops), node_ids=node_ids, hops=hops)
+
+    def subgraph(self) -> Subgraph:
+        """Every node and relationship added so far, each once."""
+        return Subgraph(nodes=list(self.nodes.values()), relationships=list(self.relationships.values()))

@@ -4,8 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from service.deps import EntityIdPath, Repository, require_entity
-from service.errors import EntityNotFound
+from service.deps import EntityIdPath, Repository, raise_missing_entity, require_entity
 from service.pagination import decode_cursor, encode_cursor
 from service.schemas import (
     DEFAULT_PATH_RELATIONS,
@@ -95,8 +94,7 @@ async def get_entity(entity_id: EntityIdPath, repository: Repository, request: R
     answers 301 with the surviving id."""
     row = await repository.entity(entity_id)
     if row is None:
-        await require_entity(repository, entity_id, request)
-        raise EntityNotFound(f"no entity with id {entity_id!r}")
+        await raise_missing_entity(repository, entity_id, request)
     props = row["entity"]
     return Entity(
         id=props["id"], type=props.get("type", ""), labels=row["labels"], name=props.get("name", ""),
@@ -130,8 +128,7 @@ async def neighbourhood(
     for row in rows:
         builder.add_path(row)
     return NeighbourhoodResponse(
-        entity_id=entity_id, depth=depth, truncated=len(rows) >= limit,
-        nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+        entity_id=entity_id, depth=depth, truncated=len(rows) >= limit, **dict(builder.subgraph())
     )
 
 
@@ -147,8 +144,9 @@ async def exposure(
     """The nearest sanctioned parties, each with one shortest path, its hop count and the kinds of
     relationship on the way, sorted by distance."""
     types = relation_types(relations)
-    await require_entity(repository, entity_id, request)
     entity = await repository.entity(entity_id)
+    if entity is None:
+        await raise_missing_entity(repository, entity_id, request)
     rows = await repository.exposure(entity_id, max_hops=max_hops, relation_types=types, limit=limit)
     builder = SubgraphBuilder()
     exposures = []
@@ -160,8 +158,7 @@ async def exposure(
         ))
     return ExposureResponse(
         entity_id=entity_id, max_hops=max_hops,
-        self_sanctioned=bool(entity and "Sanctioned" in entity["labels"]), exposures=exposures,
-        nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+        self_sanctioned="Sanctioned" in entity["labels"], exposures=exposures, **dict(builder.subgraph()),
     )
 
 

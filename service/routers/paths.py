@@ -47,5 +47,5 @@ async def paths(
         results = [builder.add_path(row) for row in rows]
     return PathsResponse(
         source=source, target=target, max_hops=max_hops, found=bool(results), paths=results,
-        nodes=list(builder.nodes.values()), relationships=list(builder.relationships.values()),
+        **dict(builder.subgraph()),
     )
