@@ -12,8 +12,6 @@ from typing import Any
 from resolution.entities.build import build_graph
 from resolution.models import EntityType
 from resolution.run_folder import (
-    CLUSTERS,
-    GRAPH_FILES,
     PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
@@ -118,10 +116,8 @@ def resolve(
     graph = build_graph(batch.records, batch.relations, batch.listings, clusters, probability, review)
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
-    write_csv(out / CLUSTERS, ["source", "record_id", "entity_id"], graph.clusters)
+    graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
-    for name in GRAPH_FILES:
-        write_jsonl(out / f"{name}.jsonl", getattr(graph, name))
     write_jsonl(out / PAIRS, sorted(evidence, key=lambda e: (e["record_l"], e["record_r"])))
     timings["total"] = round(time.perf_counter() - started, 3)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from resolution.entities.ids import address_id, entity_id, sanction_id
 from resolution.models import Listing, Record, Relation, RelationType
+from resolution.run_folder import CLUSTERS, GRAPH_FILES, write_csv, write_jsonl
 from resolution.standardise.names import standardise_address
 
 
@@ -25,6 +27,12 @@ class ResolvedGraph:
     relations: list[dict[str, Any]] = field(default_factory=list)
     possibly_same_as: list[dict[str, Any]] = field(default_factory=list)
     clusters: list[dict[str, str]] = field(default_factory=list)
+
+    def write(self, folder: Path) -> None:
+        """Write ``clusters.csv`` and the graph files the loader reads into a run folder."""
+        write_csv(folder / CLUSTERS, ["source", "record_id", "entity_id"], self.clusters)
+        for name in GRAPH_FILES:
+            write_jsonl(folder / f"{name}.jsonl", getattr(self, name))
 
 
 def _most_common(values: Iterable[str | None]) -> str | None:

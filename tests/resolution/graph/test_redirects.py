@@ -9,7 +9,7 @@ from neo4j import Driver
 from resolution.entities.build import ResolvedGraph, build_graph
 from resolution.graph.loader import load_run
 from resolution.models import Record
-from resolution.run_folder import CLUSTERS, GRAPH_FILES, PAIRS, SUMMARY, write_csv, write_jsonl
+from resolution.run_folder import PAIRS, SUMMARY, write_jsonl
 from resolution.settings import ResolutionSettings
 from service.app import create_app
 from tests.service.conftest import service_settings
@@ -24,10 +24,8 @@ RECORDS = [
 
 def write_run(folder: Path, graph: ResolvedGraph) -> Path:
     folder.mkdir()
-    for name in GRAPH_FILES:
-        write_jsonl(folder / f"{name}.jsonl", getattr(graph, name))
+    graph.write(folder)
     write_jsonl(folder / PAIRS, [])
-    write_csv(folder / CLUSTERS, ["source", "record_id", "entity_id"], graph.clusters)
     (folder / SUMMARY).write_text("{}")
     return folder
 
