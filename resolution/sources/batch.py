@@ -1,0 +1,155 @@
+"""What the readers of one run produce: records, relations, listings and the quarantine.
+
+Every reader hands its rows to ``InputBatch.accept``, which validates them with the shared pydantic
+models; a row that fails becomes one quarantine row per failing field (source, record id, field,
+reason, file and line), so no reader drops a row silently. ``finish`` then sets aside duplicate
+record keys and relations or listings that point at records not in the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from resolution.models import (
+    LISTING_FIELDS,
+    RECORD_FIELDS,
+    RELATION_FIELDS,
+    Listing,
+    QuarantineRow,
+    Record,
+    Relation,
+)
+
+Kind = Literal["records", "relations", "listings"]
+KIND_RECORDS: Kind = "records"
+KIND_RELATIONS: Kind = "relations"
+KIND_LISTINGS: Kind = "listings"
+
+
+def row_id(kind: Kind, row: dict[str, Any]) -> str:
+    """The id a quarantine row names: the record id, or ``from->to`` for a relation."""
+    if kind == KIND_RELATIONS:
+        return f"{row.get('from_record_id') or '?'}->{row.get('to_record_id') or '?'}"
+    return str(row.get("record_id") or "?")
+
+
+def split_record_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Known record fields stay; every other non-empty column becomes an attribute."""
+    known = {k: v for k, v in row.items() if k in RECORD_FIELDS}
+    extra = {
+        str(k): str(v)
+        for k, v in row.items()
+        if k not in RECORD_FIELDS and k != "attributes" and k is not None and v not in (None, "")
+    }
+    if isinstance(row.get("attributes"), dict):
+        extra.update({str(k): str(v) for k, v in row["attributes"].items() if v not in (None, "")})
+    known["attributes"] = extra
+    return known
+
+
+def _validate(kind: Kind, row: dict[str, Any]) -> Record | Relation | Listing:
+    if kind == KIND_RECORDS:
+        return Record.model_validate(split_record_row(row))
+    allowed = RELATION_FIELDS if kind == KIND_RELATIONS else LISTING_FIELDS
+    values = {k: v for k, v in row.items() if k in allowed}
+    model = Relation if kind == KIND_RELATIONS else Listing
+    return model.model_validate(values)
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "missing":
+        return "is missing"
+    if error.get("input") is None:
+        return "is empty"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+@dataclass
+class InputBatch:
+    """Everything read from the inputs of one run, with what was set aside."""
+
+    records: list[Record] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+    rows_read: int = 0
+
+    def set_aside(self, kind: Kind, row: dict[str, Any], field_name: str, reason: str, *,
+                  file: str, line: int | None) -> None:
+        """Quarantine ``row`` with the field at fault and why."""
+        self.quarantine.append(QuarantineRow(
+            source=str(row.get("source") or "?"), record_id=row_id(kind, row), field=field_name,
+            reason=reason, kind=kind, file=file, line=line,
+        ))
+
+    def accept(self, kind: Kind, row: dict[str, Any], *, file: str, line: int | None) -> bool:
+        """Validate one row into a record, relation or listing; quarantine it when it fails."""
+        try:
+            item = _validate(kind, row)
+        except ValidationError as exc:
+            for error in exc.errors():
+                location = ".".join(str(part) for part in error["loc"]) or "<row>"
+                self.set_aside(kind, row, location, _message(error), file=file, line=line)
+            return False
+        if isinstance(item, Record):
+            self.records.append(item)
+        elif isinstance(item, Relation):
+            self.relations.append(item)
+        else:
+            self.listings.append(item)
+        return True
+
+    def finish(self) -> None:
+        """Set aside duplicate record keys, then relations and listings naming unknown records."""
+        self._drop_duplicate_records()
+        self._drop_dangling()
+
+    def _drop_duplicate_records(self) -> None:
+        seen: set[str] = set()
+        kept: list[Record] = []
+        for record in self.records:
+            if record.key in seen:
+                self.quarantine.append(QuarantineRow(
+                    source=record.source, record_id=record.record_id, field="record_id",
+                    reason="duplicate record key (source, record_id): first one kept",
+                    kind=KIND_RECORDS, file="", line=None,
+                ))
+                continue
+            seen.add(record.key)
+            kept.append(record)
+        self.records = kept
+
+    def _drop_dangling(self) -> None:
+        known = {record.key for record in self.records}
+        relations: list[Relation] = []
+        for relation in self.relations:
+            missing = [
+                name
+                for name, key in (("from_record_id", relation.from_key), ("to_record_id", relation.to_key))
+                if key not in known
+            ]
+            if missing:
+                self.quarantine.append(QuarantineRow(
+                    source=relation.source,
+                    record_id=f"{relation.from_record_id}->{relation.to_record_id}",
+                    field=missing[0],
+                    reason="refers to a record that is not in the input (or was quarantined)",
+                    kind=KIND_RELATIONS, file="", line=None,
+                ))
+                continue
+            relations.append(relation)
+        self.relations = relations
+        listings: list[Listing] = []
+        for listing in self.listings:
+            if listing.key not in known:
+                self.quarantine.append(QuarantineRow(
+                    source=listing.source, record_id=listing.record_id, field="record_id",
+                    reason="listing names a record that is not in the input (or was quarantined)",
+                    kind=KIND_LISTINGS, file="", line=None,
+                ))
+                continue
+            listings.append(listing)
+        self.listings = listings
