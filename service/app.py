@@ -6,20 +6,30 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import logging
+
+from fastapi import Depends, FastAPI
 
 from service.errors import install_error_handlers
 from service.repository import GraphRepository
 from service.metrics import install_metrics
 from service.routers import analytics, entities, health, match, paths
 from service.screening import ScreeningClient
+from service.security import install_cors, require_key, require_read_key
 from service.settings import ServiceSettings, get_settings
 
 
+log = logging.getLogger("service")
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The app for ``settings`` (read from the environment when not given); no connection yet."""
+    active = settings or get_settings()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        active = settings or get_settings()
+        for warning in active.warnings():
+            log.warning(warning)
         repository = GraphRepository.connect(active)
         app.state.repository = repository
         app.state.screening = ScreeningClient(active.run_dir)
@@ -37,13 +47,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "registries, trade data and sanctions lists, with paths and neighbourhoods from Neo4j.",
         lifespan=lifespan,
     )
+    app.state.settings = active
     install_error_handlers(app)
-    install_metrics(app)
+    install_metrics(app, dependencies=[Depends(require_key)])
+    install_cors(app, active)
+    reads = [Depends(require_read_key)]
     app.include_router(health.router)
-    app.include_router(entities.router)
-    app.include_router(paths.router)
-    app.include_router(analytics.router)
-    app.include_router(match.router)
+    app.include_router(entities.router, dependencies=reads)
+    app.include_router(paths.router, dependencies=reads)
+    app.include_router(analytics.router, dependencies=reads)
+    app.include_router(match.router, dependencies=[Depends(require_key)])
     return app
 
 

@@ -24,6 +24,13 @@ class ApiError(Exception):
         self.detail = detail
 
 
+class Unauthorized(ApiError):
+    """A missing or wrong API key: 401 with a ``WWW-Authenticate`` challenge."""
+
+    status = 401
+    title = "API key required"
+
+
 class EntityNotFound(ApiError):
     status = 404
     title = "Entity not found"
@@ -68,7 +75,10 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
         response = problem(exc.status, exc.title, exc.detail, request, redirect_to=exc.new_id)
         response.headers["Location"] = exc.location
         return response
-    return problem(exc.status, exc.title, exc.detail, request)
+    response = problem(exc.status, exc.title, exc.detail, request)
+    if isinstance(exc, Unauthorized):
+        response.headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

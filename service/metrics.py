@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response, params
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 
-def install_metrics(app: FastAPI) -> None:
+def install_metrics(app: FastAPI, dependencies: Sequence[params.Depends] = ()) -> None:
     """A registry per app (so several apps can live in one process, as in tests)."""
     registry = CollectorRegistry()
     requests = Counter(
@@ -33,7 +33,8 @@ def install_metrics(app: FastAPI) -> None:
             requests.labels(request.method, route, str(status)).inc()
             latency.labels(request.method, route).observe(time.perf_counter() - started)
 
-    @app.get("/metrics", include_in_schema=True, tags=["health"], response_class=Response)
+    @app.get("/metrics", include_in_schema=True, tags=["health"], response_class=Response,
+             dependencies=list(dependencies))
     async def metrics() -> Response:
         """Prometheus text format."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
