@@ -15,7 +15,7 @@ from service.repository import GraphRepository
 from service.metrics import install_metrics
 from service.routers import analytics, entities, health, match, paths
 from service.screening import ScreeningClient
-from service.security import install_cors, require_key, require_read_key
+from service.security import install_cors, require_key
 from service.settings import ServiceSettings, get_settings
 
 
@@ -49,14 +49,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     app.state.settings = active
     install_error_handlers(app)
-    install_metrics(app, dependencies=[Depends(require_key)])
+    # the key checks are attached only when keys are configured, so the OpenAPI document says
+    # truthfully which operations need one
+    writes = [Depends(require_key)] if active.keys else []
+    reads = writes if active.protect_reads else []
+    install_metrics(app, dependencies=writes)
     install_cors(app, active)
-    reads = [Depends(require_read_key)]
     app.include_router(health.router)
     app.include_router(entities.router, dependencies=reads)
     app.include_router(paths.router, dependencies=reads)
     app.include_router(analytics.router, dependencies=reads)
-    app.include_router(match.router, dependencies=[Depends(require_key)])
+    app.include_router(match.router, dependencies=writes)
     return app
 
 

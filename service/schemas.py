@@ -24,6 +24,26 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
+PROBLEM_DESCRIPTIONS = {
+    301: "Merged into another entity: the Location header names the surviving entity's resource",
+    401: "Missing or invalid API key (when TRACEGRAPH_API_KEYS is set)",
+    404: "No such entity",
+    422: "Invalid parameters or body",
+    503: "Neo4j (or the screening model) is unavailable",
+    504: "The query ran past the server-side time limit",
+}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error codes, each an ``application/problem+json`` Problem."""
+    schema = Problem.model_json_schema()
+    return {
+        code: {"description": PROBLEM_DESCRIPTIONS[code],
+               "content": {"application/problem+json": {"schema": schema}}}
+        for code in codes
+    }
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     neo4j: Literal["reachable"]

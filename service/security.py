@@ -1,8 +1,9 @@
 """Access control: API keys (compared in constant time) and CORS, both from ``ServiceSettings``.
 
-Write/admin endpoints (POST /match, /metrics) need a key whenever keys are configured; reads need
-one too when ``protect_reads`` is set; /health stays open for orchestrators. CORS is off unless
-origins are configured.
+When keys are configured, write/admin endpoints (POST /match, /metrics) depend on ``require_key``,
+and reads do too when ``protect_reads`` is set (the app attaches the dependency, so the OpenAPI
+document shows which operations need a key); /health stays open for orchestrators. CORS is off
+unless origins are configured.
 """
 
 from __future__ import annotations
@@ -46,14 +47,8 @@ def _check(request: Request, given: str | None) -> None:
 
 
 async def require_key(request: Request, given: str | None = Security(_api_key)) -> None:
-    """Dependency of write and admin endpoints."""
+    """Dependency of protected endpoints: 401 problem unless the header holds a configured key."""
     _check(request, given)
-
-
-async def require_read_key(request: Request, given: str | None = Security(_api_key)) -> None:
-    """Dependency of read endpoints: checks only when ``protect_reads`` is set."""
-    if request.app.state.settings.protect_reads:
-        _check(request, given)
 
 
 def install_cors(app: FastAPI, settings: ServiceSettings) -> None:

@@ -59,6 +59,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_for_production(self) -> ServiceSettings:
+        if self.protect_reads and not self.keys:
+            raise ValueError("TRACEGRAPH_API_PROTECT_READS needs TRACEGRAPH_API_KEYS")
         if self.environment != "production":
             return self
         if not self.keys:

@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.deps import Repository
-from service.schemas import ControlledFirm, Controller, ControllersResponse, Problem
+from service.schemas import ControlledFirm, Controller, ControllersResponse, problem_responses
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
 
-@router.get("/controllers", response_model=ControllersResponse, responses={422: {"model": Problem}, 503: {"model": Problem}})
+@router.get("/controllers", response_model=ControllersResponse, responses=problem_responses(401, 422, 503, 504))
 async def controllers(
     repository: Repository,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from pydantic import StringConstraints
 
 from service.deps import EntityIdPath, Repository, raise_missing_entity, require_entity
 from service.pagination import decode_cursor, encode_cursor
@@ -18,7 +19,7 @@ from service.schemas import (
     Listing,
     MemberRecord,
     NeighbourhoodResponse,
-    Problem,
+    problem_responses,
     RecordsResponse,
 )
 from service.search import lucene_query
@@ -26,9 +27,14 @@ from service.subgraph import SubgraphBuilder
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 _CORE = {"id", "type", "name", "aliases", "country", "sanctioned"}
+_RELATION_NAME = "|".join(n for t in PATH_RELATION_TYPES for n in (t, t.lower()))
+RELATION_LIST_PATTERN = rf"^\s*({_RELATION_NAME})(\s*,\s*({_RELATION_NAME}))*\s*$"
 RelationFilter = Annotated[
-    list[str] | None,
-    Query(description=f"Relationship types to follow (default: all but POSSIBLY_SAME_AS). One of {', '.join(PATH_RELATION_TYPES)}"),
+    list[Annotated[str, StringConstraints(pattern=RELATION_LIST_PATTERN)]] | None,
+    Query(
+        description="Relationship types to follow (default: all but POSSIBLY_SAME_AS), repeated or "
+        f"comma-separated. One of {', '.join(PATH_RELATION_TYPES)}",
+    ),
 ]
 
 
@@ -47,9 +53,9 @@ def relation_types(requested: list[str] | None) -> list[str]:
     return wanted
 
 
-ERRORS = {301: {"model": Problem, "description": "merged into another entity (see Location)"},
-          404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
+ERRORS = problem_responses(301, 401, 404, 422, 503, 504)
 EntityType = Literal["company", "person", "vessel"]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
 def _summary(row: dict) -> EntitySummary:
@@ -61,12 +67,12 @@ def _summary(row: dict) -> EntitySummary:
     )
 
 
-@router.get("", response_model=EntityPage, responses={422: {"model": Problem}, 503: {"model": Problem}})
+@router.get("", response_model=EntityPage, responses=problem_responses(401, 422, 503, 504))
 async def search_entities(
     repository: Repository,
     q: Annotated[str | None, Query(max_length=300, description="Search text over names and aliases (fulltext, typo-tolerant)")] = None,
     type: Annotated[list[EntityType] | None, Query(description="Only these entity types")] = None,  # noqa: A002
-    country: Annotated[list[str] | None, Query(description="Only these ISO 3166-1 alpha-2 countries")] = None,
+    country: Annotated[list[CountryCode] | None, Query(description="Only these ISO 3166-1 alpha-2 countries")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
 ) -> EntityPage:

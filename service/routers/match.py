@@ -5,13 +5,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from resolution.models import Record
-from service.schemas import MatchCandidate, MatchRequest, MatchResponse, Problem
+from service.schemas import MatchCandidate, MatchRequest, MatchResponse, problem_responses
 from service.screening import ScreeningClient
 
 router = APIRouter(tags=["screening"])
 
 
-@router.post("/match", response_model=MatchResponse, responses={422: {"model": Problem}, 503: {"model": Problem}})
+@router.post("/match", response_model=MatchResponse, responses=problem_responses(401, 422, 503))
 async def match(body: MatchRequest, request: Request) -> MatchResponse:
     """Screen a record against the resolved entities with the trained Splink model: candidates
     with match probability and each comparison's weight, best first."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from service.deps import Repository
 from service.errors import EntityNotFound
 from service.routers.entities import RelationFilter, relation_types
-from service.schemas import ENTITY_ID_PATTERN, PathsResponse, Problem
+from service.schemas import ENTITY_ID_PATTERN, PathsResponse, problem_responses
 from service.subgraph import SubgraphBuilder
 
 router = APIRouter(tags=["paths"])
@@ -17,7 +17,7 @@ EntityIdQuery = Annotated[str, Query(pattern=ENTITY_ID_PATTERN)]
 @router.get(
     "/paths",
     response_model=PathsResponse,
-    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+    responses=problem_responses(401, 404, 422, 503, 504),
 )
 async def paths(
     source: EntityIdQuery,

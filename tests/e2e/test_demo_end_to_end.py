@@ -3,11 +3,8 @@ path from a firm to a sanctioned vessel follows relations that exist in the grou
 
 import csv
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +12,12 @@ import httpx
 import pytest
 
 from resolution.settings import ResolutionSettings
+from tests.api_server import neo4j_env, serve_api
 from tests.conftest import wipe
 from tests.graph_helpers import adjacency, bfs
 
 pytestmark = [pytest.mark.graph, pytest.mark.e2e]
 TRACEGRAPH = [sys.executable, "-m", "resolution"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(settings: ResolutionSettings) -> dict[str, str]:
-    return {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user,
-            "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()}
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
@@ -42,30 +29,14 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, graph_settings: ResolutionSettings, neo4j_driver) -> Iterator[tuple[Path, Path, str]]:
     base = tmp_path_factory.mktemp("e2e")
-    env = _env(graph_settings)
+    env = neo4j_env(graph_settings)
     wipe(neo4j_driver)
     _run(["generate", "--out", str(base / "world"), "--size", "120", "--seed", "5"], env)
     inputs = [str(base / "world" / n) for n in ("records.csv", "relations.csv", "listings.csv")]
     _run(["resolve", *inputs, "--out", str(base / "run")], env)
     _run(["load", str(base / "run")], env)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.app:app", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
+    with serve_api(env) as url:
         yield base / "world", base / "run", url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def _truth(world: Path) -> tuple[dict[str, dict], set[frozenset[str]]]:

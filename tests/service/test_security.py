@@ -90,3 +90,17 @@ def test_short_keys_and_unsafe_production_settings_are_refused() -> None:
         ServiceSettings(environment="production", keys=KEY)
     ok = ServiceSettings(environment="production", keys=KEY, NEO4J_PASSWORD="a-real-password")
     assert ok.warnings() == []
+
+
+def test_openapi_document_says_which_operations_need_a_key() -> None:
+    def secured(settings: ServiceSettings) -> set[str]:
+        document = create_app(settings).openapi()
+        return {f"{m.upper()} {p}" for p, item in document["paths"].items() for m, op in item.items() if op.get("security")}
+
+    assert secured(ServiceSettings(**OFFLINE)) == set()
+    assert secured(ServiceSettings(**OFFLINE, keys=KEY)) == {"POST /match", "GET /metrics"}
+    everything = secured(ServiceSettings(**OFFLINE, keys=KEY, protect_reads=True))
+    assert {"GET /paths", "GET /entities/{entity_id}", "POST /match"} <= everything
+    assert "GET /health" not in everything
+    with pytest.raises(ValidationError, match="PROTECT_READS needs"):
+        ServiceSettings(protect_reads=True)
