@@ -140,6 +140,13 @@ class InputBatch:
                     kind=KIND_RELATIONS, file="", line=None,
                 ))
                 continue
+            if relation.from_key == relation.to_key:
+                self.quarantine.append(QuarantineRow(
+                    source=relation.source, record_id=f"{relation.from_record_id}->{relation.to_record_id}",
+                    field="to_record_id", reason="relation from a record to itself",
+                    kind=KIND_RELATIONS, file="", line=None,
+                ))
+                continue
             relations.append(relation)
         self.relations = relations
         listings: list[Listing] = []

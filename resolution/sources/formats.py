@@ -26,6 +26,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from resolution.errors import InputFileError
 from resolution.sources.batch import InputBatch
+from resolution.sources.canonical import sniff_delimiter, text_encoding
 
 READERS: dict[str, str] = {
     "canonical": "resolution.sources.canonical",
@@ -50,15 +51,22 @@ def _xml_root(path: Path) -> str:
 
 
 def _first_line(path: Path) -> str:
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+    with path.open("r", encoding=text_encoding(path), errors="replace", newline="") as handle:
         for line in handle:
             if line.strip():
                 return line
     return ""
 
 
+def _cells(line: str, delimiter: str = ",") -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # e.g. a first line longer than the csv module's field limit
+        return []
+
+
 def _looks_like_ofac_csv(first_line: str) -> bool:
-    cells = next(csv.reader([first_line]), [])
+    cells = _cells(first_line)
     return len(cells) == 12 and cells[0].strip().isdigit() and any(c.strip() == "-0-" for c in cells)
 
 
@@ -96,7 +104,7 @@ def detect_format(path: Path) -> str:
         first = _first_line(path)
         if _looks_like_ofac_csv(first):
             return "ofac-csv"
-        columns = {c.strip().lstrip("\ufeff") for c in next(csv.reader([first]), [])}
+        columns = {c.strip().lstrip("\ufeff") for c in _cells(first, sniff_delimiter(first))}
         if "shipment_id" in columns and columns & {"shipper_name", "consignee_name"}:
             return "trade"
     return "canonical"
