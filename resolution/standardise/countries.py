@@ -50,6 +50,21 @@ _COMMON_NAMES: dict[str, str] = {
     "palau": "PW",
     "comoros": "KM",
     "panama": "PA",
+    "turkey": "TR",
+    "congo, democratic republic of the": "CD",
+    "democratic republic of the congo": "CD",
+    "congo, republic of the": "CG",
+    "iran (islamic republic of)": "IR",
+    "venezuela (bolivarian republic of)": "VE",
+    "st. kitts and nevis": "KN",
+    "st. kitts & nevis": "KN",
+    "st. vincent and the grenadines": "VC",
+    "cote d ivoire": "CI",
+    "west bank": "PS",
+    "gaza": "PS",
+    "palestinian": "PS",
+    "kosovo": "XK",  # user-assigned code, used by the EU and OFAC; pycountry has none
+    "xk": "XK",
 }
 
 
@@ -57,14 +72,22 @@ class UnknownCountryError(ValueError):
     """A country value that is neither an ISO code nor a known country name."""
 
 
-@lru_cache(maxsize=4096)
 def to_iso2(value: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code for a code or name; ``None`` for empty input.
 
-    Raises ``UnknownCountryError`` for a non-empty value that names no country.
+    Raises ``UnknownCountryError`` for a non-empty value that names no country. Answers and
+    refusals are both cached (an unknown name costs a fuzzy search once, not once per row).
     """
     if value is None:
         return None
+    code = _lookup(value)
+    if code is None and value.strip():
+        raise UnknownCountryError(f"unknown country {value!r}")
+    return code
+
+
+@lru_cache(maxsize=8192)
+def _lookup(value: str) -> str | None:
     text = unidecode(value).strip()
     if not text:
         return None
@@ -89,4 +112,4 @@ def to_iso2(value: str | None) -> str | None:
         matches = []
     if len(matches) == 1:
         return matches[0].alpha_2
-    raise UnknownCountryError(f"unknown country {value!r}")
+    return None
