@@ -110,13 +110,14 @@ def prepare_linker(
     return PreparedLinker(linker, records, settings)
 
 
-def _train(linker: Linker, spec: ModelSpec, notes: list[str]) -> None:
+def _train(linker: Linker, spec: ModelSpec, notes: list[str], record_count: int) -> None:
     try:
         linker.training.estimate_probability_two_random_records_match(
             spec.deterministic_rules, recall=spec.recall
         )
     except Exception as exc:  # Splink raises plain exceptions when a rule finds no pairs
         notes.append(f"prior kept at default: {exc}")
+    _keep_prior_inside_zero_and_one(linker, notes, record_count)
     for rule in spec.em_blocking_rules:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -124,6 +125,21 @@ def _train(linker: Linker, spec: ModelSpec, notes: list[str]) -> None:
             )
         except Exception as exc:
             notes.append(f"EM session skipped: {exc}")
+
+
+def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_count: int) -> None:
+    """When the deterministic rules find no pair (a list where every entry is distinct, such as the
+    OFAC vessels), Splink estimates a prior of 0 and prediction fails on log(0): assume one
+    expected match among all pairs instead, so strong evidence can still link a pair."""
+    settings = linker._settings_obj  # Splink 5 has no public setter for the estimated prior
+    prior = settings._probability_two_random_records_match
+    pairs = max(1, record_count * (record_count - 1) // 2)
+    if prior <= 0:
+        settings._probability_two_random_records_match = 1 / pairs
+        notes.append(f"deterministic rules found no pair: prior set to one expected match in {pairs} pairs")
+    elif prior >= 1:
+        settings._probability_two_random_records_match = 0.99
+        notes.append("deterministic rules paired every record: prior capped at 0.99")
 
 
 def link_entity_type(  # noqa: PLR0913
@@ -158,7 +174,7 @@ def link_entity_type(  # noqa: PLR0913
             db_api, spec, rows, name=entity_type, settings=str(model_path) if model_path else None, seed=seed
         ).linker
         if trained:
-            _train(linker, spec, notes)
+            _train(linker, spec, notes, len(rows))
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
         # Big inputs are scored in chunks so that the blocked pairs never all sit in memory at once.
         chunks = max(1, -(-len(rows) // CHUNK_ROWS))

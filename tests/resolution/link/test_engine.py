@@ -51,3 +51,20 @@ def test_saved_model_is_reused(small_run: tuple[Path, RunSummary], small_world, 
     summary = resolve(small_world.inputs, tmp_path, ResolutionSettings(), model_dir=run_dir)
     assert summary.entities
     assert (tmp_path / "clusters.csv").read_bytes() == (run_dir / "clusters.csv").read_bytes()
+
+
+def test_list_of_distinct_vessels_links_without_a_zero_prior(tmp_path: Path) -> None:
+    """A sanctions list names each vessel once: the deterministic rules find no pair, which made
+    Splink's prior 0 and prediction fail on log(0) (seen on the real OFAC sample)."""
+    from resolution.link.engine import link_entity_type
+    from resolution.link.features import features
+    from resolution.models import Record
+    from resolution.standardise.identifiers import with_imo_check_digit
+
+    names = ["CHON MA SAN", "KUM UN SAN 3", "YU JONG 2", "WAN HENG 11", "SAM JONG 2", "PAEK MA", "JI SONG 6"]
+    rows = [features(Record(source="ofac", record_id=str(i), entity_type="vessel", name=name,
+                            imo=with_imo_check_digit(f"91{i:04d}"), flag="KP"))
+            for i, name in enumerate(names)]
+    result = link_entity_type("vessel", rows, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
+    assert len(set(result.clusters.values())) == len(names)
+    assert any("prior set to one expected match" in note for note in result.training_notes)
