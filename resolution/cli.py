@@ -49,16 +49,22 @@ def generate(
 
 @app.command()
 def resolve(
-    inputs: Annotated[list[Path], typer.Argument(help="Canonical CSV / JSONL / Parquet files")],
+    inputs: Annotated[list[Path], typer.Argument(help="Input files (or an OFAC SDN CSV folder)")],
     out: Annotated[Path, typer.Option("--out", help="Run folder to write")],
     model: Annotated[Path | None, typer.Option("--model", help="Run folder whose model_<type>.json to reuse")] = None,
+    format_name: Annotated[str | None, typer.Option(
+        "--format", help="Read every input as this format (default: told per file): canonical, ftm, "
+        "ofac-csv, ofac-xml, un-xml, trade")] = None,
 ) -> None:
-    """Read, validate, link and cluster records; write the run folder."""
+    """Read, validate, link and cluster records; write the run folder.
+
+    Inputs: canonical CSV / JSONL / Parquet, FollowTheMoney JSON lines, the OFAC SDN CSV folder or
+    XML, the UN consolidated list XML, trade shipment CSVs (see docs/input-formats.md)."""
     from resolution.pipeline import resolve as run_resolve
 
     try:
         with console.status("resolving...") as status:
-            summary = run_resolve(inputs, out, get_settings(), model_dir=model,
+            summary = run_resolve(inputs, out, get_settings(), model_dir=model, format_name=format_name,
                                   progress=lambda m: (status.update(m), console.log(m)))
     except TracegraphError as exc:
         raise _fail(exc) from exc

@@ -65,6 +65,7 @@ def resolve(
     settings: ResolutionSettings,
     *,
     model_dir: Path | None = None,
+    format_name: str | None = None,
     progress: Progress | None = None,
 ) -> RunSummary:
     """Resolve ``inputs`` into the run folder ``out`` and return what was done."""
@@ -76,7 +77,7 @@ def resolve(
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    batch = read_inputs(inputs)
+    batch = read_inputs(inputs, format_name=format_name)
     timings["read"] = round(time.perf_counter() - started, 3)
     say(f"read {batch.rows_read} rows: {len(batch.records)} records, {len(batch.relations)} relations, "
         f"{len(batch.listings)} listings, {len(batch.quarantine)} quarantined")

@@ -31,3 +31,27 @@ def test_unreadable_input_exits_non_zero_with_message(tmp_path: Path) -> None:
 def test_load_of_missing_run_folder_fails_clearly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["load", str(tmp_path / "nothing")])
     assert result.exit_code == 1 and "not a complete run folder" in result.output
+
+
+FIXTURES = Path(__file__).parent / "sources" / "fixtures"
+
+
+def test_resolve_reads_every_source_format_in_one_run(tmp_path: Path) -> None:
+    import csv
+
+    inputs = [FIXTURES / "ofac_csv", FIXTURES / "ofac_xml" / "sdn.xml", FIXTURES / "un_xml" / "consolidated.xml",
+              FIXTURES / "ftm" / "ofac_dprk.ftm.json", FIXTURES / "trade" / "customs_cn_kp.csv"]
+    run = tmp_path / "run"
+    result = runner.invoke(app, ["resolve", *map(str, inputs), "--out", str(run)])
+    assert result.exit_code == 0, result.output
+    with (run / "clusters.csv").open(encoding="utf-8") as handle:
+        sources = {row["source"] for row in csv.DictReader(handle)}
+    assert {"ofac-sdn", "un-sc", "us_ofac_sdn", "customs-cn-kp"} <= sources
+    with (run / "quarantine.csv").open(encoding="utf-8") as handle:
+        reasons = [row["reason"] for row in csv.DictReader(handle)]
+    assert any("aircraft" in r.lower() for r in reasons)
+
+
+def test_unknown_format_name_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["resolve", str(FIXTURES / "ofac_csv"), "--format", "excel", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "known: canonical" in result.output
