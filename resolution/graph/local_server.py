@@ -64,9 +64,9 @@ class LocalNeo4j:
 
     def __init__(self, settings: ResolutionSettings) -> None:
         self.settings = settings
-        self.project = settings.neo4j_project_dir
+        self.project = settings.neo4j_project_dir.resolve()
         self.dist = self.project / "target" / "neo4j-home"
-        self.home = settings.neo4j_home
+        self.home = settings.neo4j_home.resolve()  # the server runs with its home as cwd
         self.pid_file = self.home / "run" / "tracegraph-neo4j.pid"
         self.console_log = self.home / "logs" / "console.log"
 

@@ -18,3 +18,16 @@ def test_local_server_runs_bolt_and_browser(graph_settings: ResolutionSettings, 
         assert browser.status_code == 200 and "neo4j" in browser.text.lower()
         apoc, _, _ = neo4j_driver.execute_query("RETURN apoc.version() AS v")
         assert apoc[0]["v"].startswith("5.26")
+
+
+def test_a_relative_home_is_made_absolute(tmp_path, monkeypatch) -> None:
+    """The server runs with its home as working directory: a relative home would make Neo4j read
+    a config path relative to itself, miss it and start on the default ports with a fresh database."""
+    from pathlib import Path
+
+    from resolution.graph.local_server import LocalNeo4j
+    from resolution.settings import ResolutionSettings
+
+    monkeypatch.chdir(tmp_path)
+    server = LocalNeo4j(ResolutionSettings(neo4j_home=Path("neo4j-local/some-home")))
+    assert server.home == tmp_path / "neo4j-local" / "some-home"
