@@ -63,6 +63,18 @@ def test_exposure_lists_nearest_sanctioned_parties(client: TestClient, loaded_ru
         assert set(item["relationship_types"]) == {h["type"] for h in item["path"]["hops"]}
 
 
+def test_exposure_limit_keeps_the_nearest(client: TestClient, loaded_run: Path) -> None:
+    ents = {e["id"]: e for e in entities(loaded_run)}
+    graph = adjacency(loaded_run)
+    candidates = [i for i, e in ents.items() if e["type"] == "company" and not e["sanctioned"] and graph.get(i)]
+    firm, distances = max(((f, bfs(graph, f)) for f in candidates[:40]),
+                          key=lambda fd: sum(1 for t, d in fd[1].items() if 0 < d <= 4 and ents.get(t, {}).get("sanctioned")))
+    nearest = sorted(d for t, d in distances.items() if 0 < d <= 4 and ents.get(t, {}).get("sanctioned"))
+    assert len(nearest) > 2
+    body = client.get(f"/entities/{firm}/exposure", params={"max_hops": 4, "limit": 2}).json()
+    assert [x["hops"] for x in body["exposures"]] == nearest[:2]
+
+
 def test_records_with_merge_evidence(client: TestClient, loaded_run: Path) -> None:
     entity = max(entities(loaded_run), key=lambda e: e["record_count"])
     body = client.get(f"/entities/{entity['id']}/records", params={"limit": 500}).json()
