@@ -7,6 +7,12 @@ parameters), ``queries/`` (what the API runs) and ``browser/`` (style and guides
 Each file may start with ``// params: a, b`` naming the parameters its body uses; a test checks
 that list against the ``$names`` in the body and runs ``EXPLAIN`` on the real Neo4j.
 Files are read once (``functools.cache``) and values are always passed as parameters.
+
+Hop bounds of quantified path patterns cannot be parameters, and a fixed high ceiling makes a
+search with no answer explore every hop up to it. A file may therefore declare
+``// hop ceilings: 2, 4, 6`` and write ``HOP_CEILING`` where the bound goes: it is read as one
+statement per ceiling, ``<name>_within_<n>``, each a fixed text known at start-up;
+``bounded(name, hops)`` picks the smallest ceiling that covers ``hops``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ _PARAMS_LINE = re.compile(r"^//\s*params:\s*(.*)$", re.MULTILINE)
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LINE_COMMENT = re.compile(r"//[^\n]*")
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_CEILINGS_LINE = re.compile(r"^//\s*hop ceilings:\s*(.*)$", re.MULTILINE)
+HOP_CEILING = "HOP_CEILING"
 
 
 @dataclass(frozen=True)
@@ -49,16 +57,54 @@ def _parse(name: str, text: str) -> CypherStatement:
     return CypherStatement(name=name, text=text.strip(), declared_params=frozenset(declared))
 
 
+def _ceilings(text: str) -> list[int]:
+    match = _CEILINGS_LINE.search(text)
+    return sorted(int(c) for c in match.group(1).split(",") if c.strip()) if match else []
+
+
 @cache
 def statements(folder: str) -> dict[str, CypherStatement]:
-    """Every statement in one folder (``schema``, ``load`` or ``queries``), by file stem."""
+    """Every statement in one folder (``schema``, ``load`` or ``queries``), by file stem
+    (``<stem>_within_<n>`` for each declared hop ceiling)."""
     directory = CYPHER_DIR / folder
     if not directory.is_dir():
         raise UnknownStatementError(f"no Cypher folder {folder!r} in {CYPHER_DIR}")
-    return {
-        path.stem: _parse(f"{folder}/{path.stem}", path.read_text(encoding="utf-8"))
-        for path in sorted(directory.glob("*.cypher"))
-    }
+    found: dict[str, CypherStatement] = {}
+    for path in sorted(directory.glob("*.cypher")):
+        text = path.read_text(encoding="utf-8")
+        ceilings = _ceilings(text)
+        if not ceilings:
+            found[path.stem] = _parse(f"{folder}/{path.stem}", text)
+            continue
+        if HOP_CEILING not in _LINE_COMMENT.sub("", text):
+            raise UnknownStatementError(f"{path} declares hop ceilings but never writes {HOP_CEILING}")
+        for ceiling in ceilings:
+            name = f"{path.stem}_within_{ceiling}"
+            found[name] = _parse(f"{folder}/{name}", _replace_outside_comments(text, str(ceiling)))
+    return found
+
+
+def _replace_outside_comments(text: str, value: str) -> str:
+    return "\n".join(
+        line if line.lstrip().startswith("//") else line.replace(HOP_CEILING, value)
+        for line in text.splitlines()
+    )
+
+
+def bounded(folder: str, name: str, hops: int) -> CypherStatement:
+    """The variant of ``name`` with the smallest hop ceiling that covers ``hops``."""
+    variants = sorted(
+        (int(key.rsplit("_", 1)[1]), stmt)
+        for key, stmt in statements(folder).items()
+        if key.startswith(f"{name}_within_")
+    )
+    for ceiling, stmt in variants:
+        if ceiling >= hops:
+            return stmt
+    raise UnknownStatementError(
+        f"no variant of {folder}/{name}.cypher covers {hops} hops "
+        f"(ceilings: {', '.join(str(c) for c, _ in variants) or 'none declared'})"
+    )
 
 
 def statement(folder: str, name: str) -> CypherStatement:

@@ -26,6 +26,8 @@ class GraphRepository:
             max_connection_pool_size=settings.pool_size,
             connection_timeout=settings.connection_timeout_s,
             connection_acquisition_timeout=settings.connection_timeout_s * 2,
+            # the static type lists in the path queries name types a graph may not have yet
+            notifications_disabled_classifications=["UNRECOGNIZED"],
         )
         return cls(driver, settings)
 
@@ -34,7 +36,10 @@ class GraphRepository:
 
     async def read(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
         """Run a named read query with a timeout and return its records as dicts."""
-        query = Query(self.queries[name].text, timeout=self.settings.query_timeout_s)
+        return await self._run(self.queries[name], parameters)
+
+    async def _run(self, statement: cypher.CypherStatement, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        query = Query(statement.text, timeout=self.settings.query_timeout_s)
         async with self.driver.session(database=self.settings.neo4j_database, default_access_mode="READ") as session:
             result = await session.run(query, parameters)
             return [record.data() async for record in result]
@@ -54,10 +59,10 @@ class GraphRepository:
     async def shortest_paths(
         self, source: str, target: str, *, max_hops: int, k: int, relation_types: list[str]
     ) -> list[dict[str, Any]]:
-        return await self.read(
-            "shortest_paths", source=source, target=target, max_hops=max_hops, k=k,
-            relation_types=relation_types,
-        )
+        statement = cypher.bounded("queries", "shortest_paths", max_hops)
+        return await self._run(statement, {
+            "source": source, "target": target, "max_hops": max_hops, "k": k, "relation_types": relation_types,
+        })
 
     async def redirect(self, entity_id: str) -> str | None:
         rows = await self.read("redirect", id=entity_id)
@@ -81,6 +86,7 @@ class GraphRepository:
     async def neighbourhood(
         self, entity_id: str, *, depth: int, limit: int, relation_types: list[str]
     ) -> list[dict[str, Any]]:
-        return await self.read(
-            "neighbourhood", id=entity_id, depth=depth, limit=limit, relation_types=relation_types
-        )
+        statement = cypher.bounded("queries", "neighbourhood", depth)
+        return await self._run(statement, {
+            "id": entity_id, "depth": depth, "limit": limit, "relation_types": relation_types,
+        })

@@ -1,7 +1,10 @@
 // params: id, depth, limit, relation_types
-// The subgraph within $depth hops (ceiling 3) of one entity, bounded by $limit paths.
+// hop ceilings: 1, 2, 3
+// The subgraph within $depth hops of one entity, bounded by $limit paths (one statement per
+// ceiling: the API uses the one equal to depth, so depth 1 never expands to 3).
 MATCH (a:Entity {id: $id})
-MATCH p = (a)(()-[r]-() WHERE type(r) IN $relation_types){1,3}(x)
+MATCH p = (a)(()-[r:OWNER_OF|DIRECTOR_OF|SHAREHOLDER_OF|OPERATOR_OF|MANAGER_OF|TRADED_WITH|FAMILY_OF|ASSOCIATE_OF|REGISTERED_AT|POSSIBLY_SAME_AS]-()
+              WHERE type(r) IN $relation_types){1,HOP_CEILING}(x)
 WHERE length(p) <= $depth
 WITH p
 ORDER BY length(p)

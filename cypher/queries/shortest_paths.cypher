@@ -1,10 +1,14 @@
 // params: source, target, max_hops, k, relation_types
+// hop ceilings: 2, 4, 6, 8
 // Up to $k shortest paths between two entities through entities and shared addresses.
-// Hop bounds cannot be parameters: the pattern has a fixed ceiling of 8 and 5 paths, and the
-// API caps max_hops at 8 and k at 5; the WHERE keeps only paths within $max_hops.
+// Read as one statement per ceiling (the API uses the smallest that covers max_hops), so a search
+// with no path stops at the asked depth. The static type list lets Neo4j follow only those
+// relationship chains of dense nodes (records' RESOLVED_TO and MATCHED are never touched);
+// $relation_types narrows it further.
 MATCH (a:Entity {id: $source})
 MATCH (b:Entity {id: $target})
-MATCH p = SHORTEST 5 (a)(()-[r]-() WHERE type(r) IN $relation_types){1,8}(b)
+MATCH p = SHORTEST 5 (a)(()-[r:OWNER_OF|DIRECTOR_OF|SHAREHOLDER_OF|OPERATOR_OF|MANAGER_OF|TRADED_WITH|FAMILY_OF|ASSOCIATE_OF|REGISTERED_AT|POSSIBLY_SAME_AS]-()
+                         WHERE type(r) IN $relation_types){1,HOP_CEILING}(b)
 WHERE length(p) <= $max_hops
 WITH p
 ORDER BY length(p)

@@ -25,3 +25,14 @@ def test_neo4j_accepts_every_statement(neo4j_driver: Driver, folder: str, name: 
     stmt = cypher.statement(folder, name)
     params = {p: None for p in stmt.declared_params}
     neo4j_driver.execute_query("EXPLAIN " + stmt.text, params)
+
+
+def test_hop_ceiling_variants_are_fixed_texts_and_the_smallest_cover_is_chosen() -> None:
+    variants = {name: s for name, s in cypher.statements("queries").items() if name.startswith("shortest_paths_within_")}
+    assert sorted(variants) == [f"shortest_paths_within_{n}" for n in (2, 4, 6, 8)]
+    assert all("HOP_CEILING" not in s.text.split("\n", 2)[2] for s in variants.values())
+    assert "{1,6}" in cypher.bounded("queries", "shortest_paths", 5).text
+    assert "{1,2}" in cypher.bounded("queries", "shortest_paths", 1).text
+    assert "{1,3}" in cypher.bounded("queries", "neighbourhood", 3).text
+    with pytest.raises(cypher.UnknownStatementError, match="covers 9 hops"):
+        cypher.bounded("queries", "shortest_paths", 9)
