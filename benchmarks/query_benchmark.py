@@ -1,10 +1,11 @@
 """Query benchmark: /paths and /exposure through HTTP under concurrent clients (loopback only).
 
-    python -m benchmarks.query_benchmark RUN_DIR [--url http://127.0.0.1:8000] [--clients 32]
-                                         [--requests 2000] [--seed 1]
+    python -m benchmarks.query_benchmark (RUN_DIR | --from-graph) [--url http://127.0.0.1:8000]
+                                         [--clients 32] [--requests 2000] [--seed 1]
 
 Needs a running API (``tracegraph serve``) over a graph loaded from RUN_DIR. Picks random
-connected entities from the run folder, then sends a bounded number of requests from
+connected entities from the run folder (or, with ``--from-graph``, from the Neo4j at NEO4J_URI),
+then sends a bounded number of requests from
 ``--clients`` concurrent clients and prints requests/s and p50/p95/p99 latency per endpoint, with a
 single-client baseline measured in the same run.
 """
@@ -60,9 +61,30 @@ async def _run(url: str, requests: list[tuple[str, dict]], clients: int) -> dict
     }
 
 
+def _connected_from_run(run_dir: Path) -> list[str]:
+    connected: set[str] = set()
+    for rel in read_jsonl(run_dir / "relations.jsonl"):
+        connected.update((rel["from_id"], rel["to_id"]))
+    return sorted(connected)
+
+
+def _connected_from_graph() -> list[str]:
+    from resolution.graph.loader import driver_from_settings
+    from resolution.settings import get_settings
+
+    settings = get_settings()
+    with driver_from_settings(settings) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (e:Entity) WHERE EXISTS { (e)-[:OWNER_OF|DIRECTOR_OF|SHAREHOLDER_OF|OPERATOR_OF|"
+            "TRADED_WITH]-() } RETURN e.id AS id ORDER BY id", database_=settings.neo4j_database,
+        )
+    return [r["id"] for r in records]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("run_dir", type=Path, nargs="?")
+    parser.add_argument("--from-graph", action="store_true", help="sample entities from Neo4j (NEO4J_URI)")
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=2000)
@@ -71,10 +93,12 @@ def main() -> None:
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise SystemExit("the benchmark only sends traffic to loopback addresses")
     rng = random.Random(args.seed)
-    connected: set[str] = set()
-    for rel in read_jsonl(args.run_dir / "relations.jsonl"):
-        connected.update((rel["from_id"], rel["to_id"]))
-    ids = sorted(connected)
+    if args.from_graph:
+        ids = _connected_from_graph()
+    elif args.run_dir is not None:
+        ids = _connected_from_run(args.run_dir)
+    else:
+        raise SystemExit("give a RUN_DIR or --from-graph")
     firms = [i for i in ids if i.startswith("tg-co-")]
     paths = [("/paths", {"source": rng.choice(firms), "target": rng.choice(ids), "max_hops": 6})
              for _ in range(args.requests)]
