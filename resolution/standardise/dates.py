@@ -34,6 +34,7 @@ _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _TEXT = re.compile(r"^(?:(\d{1,2})\s+)?([a-z]+)\.?,?\s+(\d{4})$")
 _TEXT_MDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_XSD_ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:z|[+-]\d{2}:\d{2})$")  # xs:date with a zone (UN list)
 _QUALIFIERS = re.compile(r"^(circa|ca\.?|c\.|approximately|approx\.?|about)\s+")
 MIN_YEAR = 1800
 
@@ -69,6 +70,8 @@ def normalise_date(value: str | None) -> str | None:
     text = _QUALIFIERS.sub("", raw.lower()).strip()
     if "t" in text and re.match(r"^\d{4}-\d{2}-\d{2}t", text):
         text = text.split("t", 1)[0]
+    if zoned := _XSD_ZONE.match(text):
+        text = zoned.group(1)
     if match := _ISO.match(text):
         year, month, day = match.groups()
         return _build(int(year), int(month) if month else None, int(day) if day else None, raw)
