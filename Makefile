@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	./scripts/ensure-prereqs.sh --with-neo4j
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,spark]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

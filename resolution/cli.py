@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -27,6 +31,25 @@ app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True)
 DEMO_DIR = get_settings().runs_dir / "demo-world"
 DEMO_RUN = get_settings().runs_dir / "demo"
+
+
+@contextmanager
+def _driver_log_lines() -> Iterator[None]:
+    """Show the Neo4j driver's warnings (each retry of a failed batch) as one line each on the
+    console; without a handler, logging's last resort prints them raw, over several lines."""
+
+    class OneLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = " ".join(record.getMessage().split())
+            console.print(f"[dim]neo4j driver: {escape(text)}[/]", soft_wrap=True)
+
+    driver_log = logging.getLogger("neo4j")
+    handler = OneLine(logging.WARNING)
+    driver_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        driver_log.removeHandler(handler)
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -55,6 +78,8 @@ def resolve(
     format_name: Annotated[str | None, typer.Option(
         "--format", help="Read every input as this format (default: told per file): canonical, ftm, "
         "ofac-csv, ofac-xml, un-xml, trade")] = None,
+    backend: Annotated[Literal["duckdb", "spark"] | None, typer.Option(
+        "--backend", help="Linking engine (default: TRACEGRAPH_BACKEND, else duckdb); spark needs the spark extra")] = None,
 ) -> None:
     """Read, validate, link and cluster records; write the run folder.
 
@@ -64,7 +89,8 @@ def resolve(
 
     try:
         with console.status("resolving...") as status:
-            summary = run_resolve(inputs, out, get_settings(), model_dir=model, format_name=format_name,
+            settings = get_settings() if backend is None else get_settings().model_copy(update={"backend": backend})
+            summary = run_resolve(inputs, out, settings, model_dir=model, format_name=format_name,
                                   progress=lambda m: (status.update(m), console.log(m)))
     except TracegraphError as exc:
         raise _fail(exc) from exc
@@ -98,15 +124,23 @@ def load(
         totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in (*GRAPH_FILES, "pairs")}
     except FileNotFoundError as exc:
         raise _fail(TracegraphError(f"{run_dir} is not a complete run folder: {exc.filename} missing")) from exc
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console) as bars:
+    failure: TracegraphError | None = None
+    with _driver_log_lines(), Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console,
+    ) as bars:
         tasks = {name: bars.add_task(name, total=total) for name, total in totals.items()}
         try:
             report = load_run(run_dir, settings, replace=replace,
                               progress=lambda name, n: bars.advance(tasks[name], n))
             bars.update(tasks["pairs"], completed=totals["pairs"])
         except TracegraphError as exc:
-            raise _fail(exc) from exc
+            failure = exc
+    if failure is not None:
+        # after the bars, on one line (no wrapping, no markup read into "[Errno 111]"), so that the
+        # last line a user or a log reader sees says what happened and what to do
+        console.print(f"[bold red]error:[/] {escape(' '.join(str(failure).split()))}", soft_wrap=True)
+        raise typer.Exit(code=1) from failure
     console.print(f"loaded {run_dir} into {settings.neo4j_uri}: {json.dumps(report.counts, sort_keys=True)}")
 
 

@@ -1,4 +1,7 @@
-"""``tracegraph resolve``: read -> standardise -> link per entity type -> entities -> run folder."""
+"""``tracegraph resolve``: read -> standardise -> link per entity type -> entities -> run folder.
+
+With ``previous`` (``--previous RUN_DIR``) the inputs are added to that run's resolved set instead
+of resolved from scratch: see ``resolution.incremental``."""
 
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ from resolution.run_folder import (
     PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
+    RECORD_RELATIONS,
+    REDIRECT_COLUMNS,
+    REDIRECTS,
     SUMMARY,
     write_csv,
     write_jsonl,
@@ -38,9 +44,15 @@ class RunSummary:
     review_pairs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     training_notes: dict[str, list[str]] = field(default_factory=dict)
+    # incremental runs only: the previous run, what the increment added and what became of ids
+    increment: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, out: Path) -> None:
+        (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
-def _evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
+def pair_evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
+    """One scored pair as ``pairs.jsonl`` keeps it (the full and the incremental run share it)."""
     weights = {
         k.removeprefix("mw_"): round(v, 4)
         for k, v in row.items()
@@ -67,8 +79,17 @@ def resolve(
     model_dir: Path | None = None,
     format_name: str | None = None,
     progress: Progress | None = None,
+    previous: Path | None = None,
 ) -> RunSummary:
-    """Resolve ``inputs`` into the run folder ``out`` and return what was done."""
+    """Resolve ``inputs`` into the run folder ``out`` and return what was done.
+
+    With ``previous`` (a finished run folder) only the records the inputs add are linked, against
+    that run's resolved records with its models (or ``model_dir``'s), and its entity ids are kept."""
+    if previous is not None:
+        from resolution.incremental import resolve_increment
+
+        return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
+                                 format_name=format_name, progress=progress)
     from resolution.link.engine import link_entity_type  # Splink is imported only when linking
     from resolution.link.features import features
 
@@ -96,12 +117,12 @@ def resolve(
             entity_type.value, rows, out_dir=out, seed=settings.seed,
             merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
             model_path=model if model and model.exists() else None,
-            memory_limit=settings.duckdb_memory_limit,
+            memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
         )
         notes[entity_type.value] = result.training_notes
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         for row in result.pairs.to_pylist():
-            ev = _evidence(entity_type.value, row, settings.merge_threshold)
+            ev = pair_evidence(entity_type.value, row, settings.merge_threshold)
             evidence.append(ev)
             left, right, p = ev["record_l"], ev["record_r"], ev["match_probability"]
             if ev["merged"]:
@@ -120,6 +141,9 @@ def resolve(
     graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
     write_jsonl(out / PAIRS, sorted(evidence, key=lambda e: (e["record_l"], e["record_r"])))
+    # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
+    write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
+    write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
     timings["total"] = round(time.perf_counter() - started, 3)
 
     counts: dict[str, int] = {}
@@ -131,5 +155,5 @@ def resolve(
         quarantined=len(batch.quarantine), entities=counts, merged_pairs=merged,
         review_pairs=len(review), seconds=timings, training_notes=notes,
     )
-    (out / SUMMARY).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
+    summary.write(out)
     return summary

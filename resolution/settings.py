@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,7 +18,9 @@ class ResolutionSettings(BaseSettings):
     Neo4j: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     Linking: ``TRACEGRAPH_MERGE_THRESHOLD`` and ``TRACEGRAPH_REVIEW_THRESHOLD`` (match
     probabilities), ``TRACEGRAPH_SEED``, ``TRACEGRAPH_DUCKDB_MEMORY_LIMIT`` (DuckDB spills to disk
-    beyond it; its own default would be 80% of the machine's memory). Loading: ``TRACEGRAPH_BATCH_SIZE``.
+    beyond it; its own default would be 80% of the machine's memory; with Spark in local mode it is
+    the driver's heap), ``TRACEGRAPH_BACKEND`` (``duckdb``, or ``spark`` with the ``spark`` extra).
+    Loading: ``TRACEGRAPH_BATCH_SIZE``.
     Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
     Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
     ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
@@ -37,6 +40,7 @@ class ResolutionSettings(BaseSettings):
     seed: int = 42
     batch_size: int = Field(10_000, ge=1, le=200_000)
     duckdb_memory_limit: str = "4GB"
+    backend: Literal["duckdb", "spark"] = "duckdb"
 
     runs_dir: Path = PROJECT_ROOT / "runs"
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 from resolution.link.model import ModelSpec, input_columns
 
@@ -13,11 +15,34 @@ from resolution.link.model import ModelSpec, input_columns
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike
 # Jaro-Winkler on the whole name, this keeps look-alike siblings apart: "Dandong Guangmei
 # Shipping" and "Dandong Guangmei Technology" share a long prefix but differ in one whole token.
-TOKENWISE_CLOSE = (
-    "len(name_tokens_l) = len(name_tokens_r) AND list_min(list_transform("
-    "range(1, len(name_tokens_l) + 1), "
-    "lambda i: jaro_winkler_similarity(name_tokens_l[i], name_tokens_r[i]))) >= {threshold}"
-)
+# Splink has no level for it, and list lambdas are spelt differently per engine: one SQL per dialect.
+TOKENWISE_CLOSE = {
+    "duckdb": (
+        "len(name_tokens_l) = len(name_tokens_r) AND list_min(list_transform("
+        "range(1, len(name_tokens_l) + 1), "
+        "lambda i: jaro_winkler_similarity(name_tokens_l[i], name_tokens_r[i]))) >= {threshold}"
+    ),
+    "spark": (
+        "size(name_tokens_l) = size(name_tokens_r) AND array_min(zip_with("
+        "name_tokens_l, name_tokens_r, (a, b) -> jaro_winkler(a, b))) >= {threshold}"
+    ),
+}
+
+
+class TokenwiseCloseLevel(ComparisonLevelCreator):
+    """Every aligned name token has Jaro-Winkler similarity >= ``threshold`` (same token count)."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        template = TOKENWISE_CLOSE.get(sql_dialect.sql_dialect_str)
+        if template is None:
+            raise ValueError(f"no token-wise name level for the {sql_dialect.sql_dialect_str} dialect")
+        return template.format(threshold=self.threshold)
+
+    def create_label_for_charts(self) -> str:
+        return "every token close (typo)"
 
 
 def name_comparison() -> cl.CustomComparison:
@@ -37,7 +62,7 @@ def name_comparison() -> cl.CustomComparison:
             cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
-            cll.CustomLevel(TOKENWISE_CLOSE.format(threshold=0.88), "every token close (typo)").configure(
+            TokenwiseCloseLevel(0.88).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
             cll.JaroWinklerLevel("name_compact", 0.97).configure(m_probability=0.02, fix_m_probability=True),

@@ -1,25 +1,27 @@
-"""Train, predict and cluster one entity type with Splink on DuckDB.
+"""Train, predict and cluster one entity type with Splink on DuckDB (default) or Spark.
 
 Training needs no labels: the prior comes from deterministic rules with an assumed recall, u
 probabilities from random sampling, m probabilities from EM sessions. A saved model (``--model``)
 skips training. Pairs at or above the review threshold are kept with their per-comparison match
-weights (``mw_*``) as evidence; clusters are connected components at the merge threshold.
+weights (``mw_*``) as evidence; clusters are connected components at the merge threshold. The
+engine is chosen by ``backend`` (see ``resolution.link.backends``); the steps are the same on both.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
+from splink import Linker
+from splink.internals.database_api import DatabaseAPI
 
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
+from resolution.link.backends import open_backend
 from resolution.link.model import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -90,7 +92,7 @@ class PreparedLinker:
 
 
 def prepare_linker(
-    db_api: DuckDBAPI, spec: ModelSpec, rows: list[dict[str, Any]], *, name: str,
+    db_api: DatabaseAPI, spec: ModelSpec, rows: list[dict[str, Any]], *, name: str,
     settings: dict[str, Any] | str | None, seed: int = 0,
 ) -> PreparedLinker:
     """Register ``rows`` and their distinct rows, estimate u on the distinct rows when no
@@ -142,6 +144,19 @@ def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_cou
         notes.append("deterministic rules paired every record: prior capped at 0.99")
 
 
+def _check_model_dialect(model_path: Path, backend: str) -> None:
+    """A saved model's comparisons and blocking rules are SQL of the engine that trained it."""
+    try:
+        dialect = json.loads(model_path.read_text(encoding="utf-8")).get("sql_dialect")
+    except (OSError, ValueError) as exc:
+        raise LinkageError(f"cannot read saved model {model_path}: {exc}") from exc
+    if dialect and dialect != backend:
+        raise LinkageError(
+            f"saved model {model_path} was trained on {dialect}: resolve with --backend {dialect}, "
+            f"or without --model to train a {backend} model"
+        )
+
+
 def link_entity_type(  # noqa: PLR0913
     entity_type: str,
     rows: list[dict[str, Any]],
@@ -152,22 +167,26 @@ def link_entity_type(  # noqa: PLR0913
     review_threshold: float,
     model_path: Path | None = None,
     memory_limit: str = "4GB",
+    backend: str = "duckdb",
 ) -> LinkResult:
-    """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``."""
+    """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``.
+
+    ``backend`` is ``duckdb`` or ``spark``; ``memory_limit`` is DuckDB's spill point, or the
+    driver's heap when a local Spark session is started. A saved model holds SQL of the backend
+    that trained it, so ``model_path`` must come from a run on the same backend."""
     spec = SPECS[entity_type]()
     if len(rows) < 2:
         empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
         return LinkResult(entity_type, empty, {r["unique_id"]: r["unique_id"] for r in rows}, False, [])
-    spill = out_dir / ".duckdb-spill"
-    con = duckdb.connect(config={
-        "memory_limit": memory_limit, "temp_directory": str(spill), "preserve_insertion_order": False,
-    })
+    if model_path is not None:
+        _check_model_dialect(model_path, backend)
+    engine = open_backend(backend, out_dir=out_dir, memory_limit=memory_limit, record_count=len(rows))
     notes: list[str] = []
     splink_logger = logging.getLogger("splink")
     collector = _CollectWarnings(notes)
     splink_logger.addHandler(collector)
     try:
-        db_api = DuckDBAPI(connection=con)
+        db_api = engine.db_api
         splink_logger.propagate = False
         trained = model_path is None
         linker = prepare_linker(
@@ -186,18 +205,14 @@ def link_entity_type(  # noqa: PLR0913
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=merge_threshold
         )
-        pairs = con.sql(
-            f"SELECT * FROM {predictions.physical_name} ORDER BY unique_id_l, unique_id_r"
-        ).to_arrow_table()
-        cluster_rows = con.sql(
-            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"
-        ).fetchall()
+        pairs = engine.fetch(predictions, order_by="unique_id_l, unique_id_r")
+        cluster_table = engine.fetch(clustered, "unique_id, cluster_id").to_pydict()
     except Exception as exc:
-        raise LinkageError(f"linking {entity_type} records failed: {exc}") from exc
+        raise LinkageError(f"linking {entity_type} records on {backend} failed: {exc}") from exc
     finally:
         splink_logger.removeHandler(collector)
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
+        engine.close()
     for note in notes:
         log.info("%s model: %s", entity_type, note)
-    return LinkResult(entity_type, pairs, {str(u): str(c) for u, c in cluster_rows}, trained, notes)
+    clusters = {str(u): str(c) for u, c in zip(cluster_table["unique_id"], cluster_table["cluster_id"], strict=True)}
+    return LinkResult(entity_type, pairs, clusters, trained, notes)
