@@ -121,12 +121,24 @@ def _train(linker: Linker, spec: ModelSpec, notes: list[str], record_count: int)
         notes.append(f"prior kept at default: {exc}")
     _keep_prior_inside_zero_and_one(linker, notes, record_count)
     for rule in spec.em_blocking_rules:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        except Exception as exc:
-            notes.append(f"EM session skipped: {exc}")
+        _em_session(linker, rule, notes)
+
+
+def _em_session(linker: Linker, rule: Any, notes: list[str]) -> None:
+    """One EM session; when it fails, the model is put back as it was before the session.
+
+    Splink 5's ``EMTrainingSession`` removes the comparisons its blocking rule uses, and sets its
+    own prior, on the linker's settings in place, and restores them only when training succeeds:
+    a failed session used to leave a model without those comparisons (seen on the OFAC vessels:
+    no name and no IMO comparison, prior 0.99996, and pairs merged on all-negative weights)."""
+    saved = linker._settings_obj.core_model_settings.copy()  # a deep copy (Splink's own method)
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    except Exception as exc:  # Splink raises plain exceptions when a rule finds no pairs
+        linker._settings_obj.core_model_settings = saved
+        notes.append(f"EM session skipped, model restored: {' '.join(str(exc).split())[:200]}")
 
 
 def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_count: int) -> None:

@@ -68,3 +68,11 @@ def test_list_of_distinct_vessels_links_without_a_zero_prior(tmp_path: Path) -> 
     result = link_entity_type("vessel", rows, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
     assert len(set(result.clusters.values())) == len(names)
     assert any("prior set to one expected match" in note for note in result.training_notes)
+    # an EM session that fails (no pair agrees on its blocking rule here) must not leave the model
+    # without the comparisons that session set aside
+    assert any("EM session skipped, model restored" in note for note in result.training_notes)
+    import json
+
+    saved = json.loads((tmp_path / "model_vessel.json").read_text())
+    assert {c["output_column_name"] for c in saved["comparisons"]} >= {"imo", "name"}
+    assert abs(saved["probability_two_random_records_match"] - 1 / 21) < 1e-9  # 7 records: one match in 21 pairs
