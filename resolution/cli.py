@@ -80,18 +80,22 @@ def resolve(
         "ofac-csv, ofac-xml, un-xml, trade")] = None,
     backend: Annotated[Literal["duckdb", "spark"] | None, typer.Option(
         "--backend", help="Linking engine (default: TRACEGRAPH_BACKEND, else duckdb); spark needs the spark extra")] = None,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="A finished run folder to add the inputs to: only their records are linked, "
+        "with its models, and its entity ids are kept (merges leave redirects.csv)")] = None,
 ) -> None:
     """Read, validate, link and cluster records; write the run folder.
 
     Inputs: canonical CSV / JSONL / Parquet, FollowTheMoney JSON lines, the OFAC SDN CSV folder or
-    XML, the UN consolidated list XML, trade shipment CSVs (see docs/input-formats.md)."""
+    XML, the UN consolidated list XML, trade shipment CSVs (see docs/input-formats.md). With
+    --previous RUN_DIR the inputs are an increment: --out gets the previous run plus them."""
     from resolution.pipeline import resolve as run_resolve
 
     try:
         with console.status("resolving...") as status:
             settings = get_settings() if backend is None else get_settings().model_copy(update={"backend": backend})
             summary = run_resolve(inputs, out, settings, model_dir=model, format_name=format_name,
-                                  progress=lambda m: (status.update(m), console.log(m)))
+                                  progress=lambda m: (status.update(m), console.log(m)), previous=previous)
     except TracegraphError as exc:
         raise _fail(exc) from exc
     table = Table(title=f"run folder {out}")
@@ -104,6 +108,12 @@ def resolve(
         table.add_row(label, str(value))
     for entity_type, n in summary.entities.items():
         table.add_row(f"{entity_type} entities", str(n))
+    for label, key in (("new records", "new_records"), ("changed records", "updated_records"),
+                       ("repeated records", "repeated_records"), ("pairs scored", "pairs_scored"),
+                       ("entities kept", "entities_kept"), ("entities grown", "entities_grown"),
+                       ("entities new", "entities_new"), ("entities merged away", "entities_merged_away")):
+        if key in summary.increment:
+            table.add_row(label, str(summary.increment[key]))
     table.add_row("seconds", str(summary.seconds["total"]))
     console.print(table)
     if summary.quarantined:

@@ -4,6 +4,12 @@
 ``records.jsonl``, ``addresses.jsonl``, ``registered_at.jsonl``, ``sanctions.jsonl``,
 ``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.jsonl`` (scored
 pairs with per-comparison match weights), ``model_<type>.json`` and ``summary.json``.
+
+For incremental runs (``tracegraph resolve --previous RUN_DIR``) a run folder also keeps what a
+later run needs to continue from it: ``record_relations.jsonl`` (the record-level relations as
+read, since ``relations.jsonl`` holds them aggregated per entity pair) and ``redirects.csv``
+(old_id,new_id: entity ids that a merge retired, each pointing at the id that lives on). Records
+come back from ``records.jsonl`` and listings from ``sanctions.jsonl``, which hold them whole.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ CLUSTERS = "clusters.csv"
 QUARANTINE = "quarantine.csv"
 SUMMARY = "summary.json"
 PAIRS = "pairs.jsonl"
+RECORD_RELATIONS = "record_relations.jsonl"
+REDIRECTS = "redirects.csv"
+REDIRECT_COLUMNS = ["old_id", "new_id"]
 GRAPH_FILES = (
     "entities", "records", "addresses", "registered_at", "sanctions", "listed_on", "relations",
     "possibly_same_as",
@@ -52,6 +61,14 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) ->
         writer.writeheader()
         for row in rows:
             writer.writerow(row)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV the run folder holds (``clusters.csv``, ``quarantine.csv``, ...)."""
+    if not path.exists():
+        raise RunFolderError(f"{path} is missing: is {path.parent} a complete run folder?")
+    with path.open("r", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def check_run_folder(run_dir: Path) -> None:

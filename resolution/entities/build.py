@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,13 +127,17 @@ def build_graph(
     clusters: dict[str, str],
     record_probability: dict[str, float],
     review_pairs: list[tuple[str, str, float]],
+    entity_ids: Mapping[str, str] | None = None,
 ) -> ResolvedGraph:
     """Turn record-level clusters into the rows the graph loader writes.
 
     ``clusters`` maps record key -> cluster label (any string; labels only group records),
     ``record_probability`` the best match probability that tied a record into its cluster, and
-    ``review_pairs`` the record pairs below the merge threshold kept for review.
+    ``review_pairs`` the record pairs below the merge threshold kept for review. ``entity_ids``
+    maps cluster labels to ids chosen by the caller (an incremental run keeps previous ids); a
+    label it does not name gets ``entity_id`` of its members.
     """
+    chosen = entity_ids or {}
     by_key = {r.key: r for r in records}
     members: dict[str, list[Record]] = defaultdict(list)
     for record in records:
@@ -144,9 +148,9 @@ def build_graph(
 
     graph = ResolvedGraph()
     entity_of: dict[str, str] = {}
-    for group in members.values():
+    for label, group in members.items():
         entity_type = group[0].entity_type.value
-        eid = entity_id(entity_type, (r.key for r in group))
+        eid = chosen.get(label) or entity_id(entity_type, (r.key for r in group))
         for r in group:
             entity_of[r.key] = eid
         listed = [lst for r in group for lst in listings_by_key[r.key]]

@@ -1,0 +1,443 @@
+"""Incremental resolve: add records to a finished run without re-linking what it already resolved.
+
+``tracegraph resolve --previous RUN_DIR NEW_INPUT... --out NEW_RUN`` writes a complete run folder
+(the same files as a full run, so ``tracegraph load`` takes it unchanged) for the previous run's
+records plus the new ones:
+
+1. The previous run is read back whole: records (``records.jsonl``), their entity ids, record-level
+   relations (``record_relations.jsonl``), listings (``sanctions.jsonl``), scored pairs, redirects
+   and quarantine. Nothing of it is re-scored.
+2. An input record whose key the previous run holds is *repeated* when it is identical (skipped)
+   and *updated* when not (it replaces the old one, its old pairs are dropped and it is linked
+   again like a new record). Relations and listings that repeat previous ones are not counted
+   twice, so feeding the same input again changes nothing.
+3. Per entity type, the new and updated records are scored against the resolved ones with Splink's
+   ``predict_between`` and among themselves with ``predict_within`` (Splink 5 made these for
+   incremental linkage), using the previous run's trained model (``model_<type>.json``; or
+   ``--model``'s) and term frequencies over old + new records: no training, and only pairs that
+   involve a new record are compared. A type the previous run had no model for (it had fewer than
+   two records of it) is linked in full, with training.
+4. Clusters are the connected components of the previous clusters plus the new pairs at or above
+   the merge threshold; ids carry over as ``resolution.entities.continuity`` states (grown entities
+   keep their id, a merge keeps the bigger entity's id and redirects the other).
+5. Redirects go to ``redirects.csv`` (old_id,new_id, cumulative over runs); on ``tracegraph load``
+   the loader sees the same moves (records re-pointed) and leaves ``:Redirect`` nodes for them.
+
+Incremental means *add*: previous records not repeated in the input stay resolved as they were.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resolution.entities.build import build_graph
+from resolution.entities.continuity import carry_over_ids
+from resolution.errors import InputFileError, LinkageError, RunFolderError
+from resolution.models import EntityType, Listing, Record, Relation
+from resolution.pipeline import RunSummary, pair_evidence
+from resolution.run_folder import (
+    PAIRS,
+    QUARANTINE,
+    QUARANTINE_COLUMNS,
+    RECORD_RELATIONS,
+    REDIRECT_COLUMNS,
+    REDIRECTS,
+    check_run_folder,
+    read_csv,
+    read_jsonl,
+    write_csv,
+    write_jsonl,
+)
+from resolution.settings import ResolutionSettings
+from resolution.sources import READERS, InputBatch, detect_format
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PreviousRun:
+    """What a finished run folder says about its resolved set."""
+
+    folder: Path
+    records: dict[str, Record]
+    entity_of: dict[str, str]  # record key -> entity id
+    relations: list[Relation]
+    listings: list[Listing]
+    pairs: list[dict[str, Any]]  # pairs.jsonl rows
+    redirects: dict[str, str]
+    quarantine: list[dict[str, str]]
+
+
+def record_from_row(row: dict[str, Any]) -> Record:
+    """A ``records.jsonl`` row back as the canonical record (attributes are kept as ``attr_*``)."""
+    props = dict(row["props"])
+    attributes = {k.removeprefix("attr_"): props.pop(k) for k in [k for k in props if k.startswith("attr_")]}
+    return Record.model_validate({**props, "attributes": attributes})
+
+
+def read_previous_run(folder: Path) -> PreviousRun:
+    """Read a finished run folder; ``RunFolderError`` when it cannot be continued from."""
+    check_run_folder(folder)
+    if not (folder / RECORD_RELATIONS).exists():
+        raise RunFolderError(
+            f"{folder} has no {RECORD_RELATIONS}: it was written before incremental runs existed; "
+            "resolve its inputs once in full, then add to that run with --previous"
+        )
+    records: dict[str, Record] = {}
+    entity_of: dict[str, str] = {}
+    for row in read_jsonl(folder / "records.jsonl"):
+        records[row["key"]] = record_from_row(row)
+        entity_of[row["key"]] = row["entity_id"]
+    redirects_file = folder / REDIRECTS
+    redirects = {r["old_id"]: r["new_id"] for r in read_csv(redirects_file)} if redirects_file.exists() else {}
+    quarantine_file = folder / QUARANTINE
+    return PreviousRun(
+        folder=folder,
+        records=records,
+        entity_of=entity_of,
+        relations=[Relation.model_validate(r) for r in read_jsonl(folder / RECORD_RELATIONS)],
+        listings=[Listing.model_validate(r["props"]) for r in read_jsonl(folder / "sanctions.jsonl")],
+        pairs=list(read_jsonl(folder / PAIRS)),
+        redirects=redirects,
+        quarantine=read_csv(quarantine_file) if quarantine_file.exists() else [],
+    )
+
+
+def read_new_inputs(paths: Sequence[Path], *, format_name: str | None = None) -> InputBatch:
+    """Read the increment like ``read_inputs`` but without ``finish``: its relations and listings
+    may name records of the previous run, which ``finish`` would set aside as unknown."""
+    if format_name is not None and format_name not in READERS:
+        raise InputFileError(format_name, f"unknown format; known: {', '.join(READERS)}")
+    batch = InputBatch()
+    done: set[tuple[str, Path]] = set()
+    for raw in paths:
+        path = Path(raw)
+        name = format_name or detect_format(path)
+        target = (path if path.is_dir() else path.parent) if name == "ofac-csv" else path
+        if (name, target.resolve()) in done:
+            continue
+        done.add((name, target.resolve()))
+        importlib.import_module(READERS[name]).read(target, batch)
+    return batch
+
+
+def _unseen(items: list[Any], seen: list[Any]) -> list[Any]:
+    """``items`` minus one occurrence per equal item in ``seen`` (multiset difference)."""
+    left = Counter(seen)
+    kept = []
+    for item in items:
+        if left[item] > 0:
+            left[item] -= 1
+        else:
+            kept.append(item)
+    return kept
+
+
+@dataclass
+class Increment:
+    """The resolved set after adding the input, and what the input changed."""
+
+    records: list[Record]  # previous (minus replaced) + updated + new, by key
+    changed: set[str]  # keys of new and updated records: the ones to link
+    updated: set[str]
+    repeated: int
+    relations: list[Relation]
+    listings: list[Listing]
+    new_relations: int
+    new_listings: int
+    quarantine: list[dict[str, Any]]  # previous rows still standing + this input's rows
+    quarantined_now: int
+
+
+def apply_increment(previous: PreviousRun, batch: InputBatch) -> Increment:
+    """Merge the unfinished ``batch`` into the previous resolved set (see the module docstring)."""
+    own = InputBatch(records=batch.records)
+    own.finish()  # duplicate keys inside the increment: first one kept, the rest quarantined
+    current = dict(previous.records)
+    changed: set[str] = set()
+    updated: set[str] = set()
+    repeated = 0
+    for record in own.records:
+        old = current.get(record.key)
+        if old == record:
+            repeated += 1
+            continue
+        if old is not None:
+            updated.add(record.key)
+        current[record.key] = record
+        changed.add(record.key)
+    links = InputBatch(records=list(current.values()), relations=batch.relations, listings=batch.listings)
+    links.finish()  # relations and listings must name a record of the resolved set
+    new_relations = _unseen(links.relations, previous.relations)
+    new_listings = _unseen(links.listings, previous.listings)
+    rows_now = [q.model_dump() for q in (*batch.quarantine, *own.quarantine, *links.quarantine)]
+    accepted = {(r.source, r.record_id) for r in own.records}
+    standing = [
+        q for q in previous.quarantine
+        if not (q.get("kind") == "records" and (q["source"], q["record_id"]) in accepted)
+    ]
+    return Increment(
+        records=sorted(current.values(), key=lambda r: r.key), changed=changed, updated=updated,
+        repeated=repeated, relations=previous.relations + new_relations,
+        listings=previous.listings + new_listings, new_relations=len(new_relations),
+        new_listings=len(new_listings), quarantine=standing + rows_now, quarantined_now=len(rows_now),
+    )
+
+
+@contextmanager
+def _quiet_splink() -> Iterator[None]:
+    """Splink warns that a loaded model was not trained in this session: expected here."""
+    splink_logger = logging.getLogger("splink")
+    level = splink_logger.level
+    splink_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        splink_logger.setLevel(level)
+
+
+def score_new_records(
+    entity_type: str,
+    existing_rows: list[dict[str, Any]],
+    new_rows: list[dict[str, Any]],
+    *,
+    model: dict[str, Any],
+    out_dir: Path,
+    settings: ResolutionSettings,
+) -> list[dict[str, Any]]:
+    """Scored pairs (at or above the review threshold) between new and existing records and among
+    new ones, with a trained model; term frequencies come from all rows, as in a full run."""
+    from resolution.link.backends import open_backend  # Splink is imported only when linking
+    from resolution.link.engine import SPECS, arrow_table, prepare_linker
+
+    dialect = model.get("sql_dialect")
+    if dialect and dialect != settings.backend:
+        raise LinkageError(f"the {entity_type} model was trained on {dialect}: resolve with --backend {dialect}")
+    spec = SPECS[entity_type]()
+    engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=settings.duckdb_memory_limit,
+                          record_count=len(existing_rows) + len(new_rows))
+    rows: list[dict[str, Any]] = []
+    try:
+        with _quiet_splink():
+            db_api = engine.db_api
+            linker = prepare_linker(db_api, spec, existing_rows + new_rows, name=entity_type, settings=model).linker
+            new = db_api.register(arrow_table(spec, new_rows), dataset_display_name=f"{entity_type}_new")
+            threshold = settings.review_threshold
+            if existing_rows:
+                existing = db_api.register(arrow_table(spec, existing_rows), dataset_display_name=f"{entity_type}_existing")
+                between = linker.inference.predict_between(existing, new, threshold_match_probability=threshold)
+                rows.extend(engine.fetch(between).to_pylist())
+            if len(new_rows) > 1:
+                within = linker.inference.predict_within(new, threshold_match_probability=threshold)
+                rows.extend(engine.fetch(within).to_pylist())
+    except LinkageError:
+        raise
+    except Exception as exc:
+        raise LinkageError(f"linking new {entity_type} records on {settings.backend} failed: {exc}") from exc
+    finally:
+        engine.close()
+    return rows
+
+
+def _oriented(evidence: dict[str, Any]) -> dict[str, Any]:
+    """Pairs as a full run writes them: ``record_l`` < ``record_r``."""
+    if evidence["record_l"] > evidence["record_r"]:
+        evidence["record_l"], evidence["record_r"] = evidence["record_r"], evidence["record_l"]
+    return evidence
+
+
+class _Components:
+    """Union-find over record keys: clusters are connected components."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.parent = {k: k for k in keys}
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Linked:
+    """Pairs and models after linking the increment, per entity type."""
+
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # previous pairs kept + new ones
+    relinked: set[str] = field(default_factory=set)  # types linked in full (no previous model)
+    new_pairs: int = 0
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _link(
+    increment: Increment, previous: PreviousRun, out: Path, settings: ResolutionSettings,
+    model_dir: Path, say: Progress,
+) -> _Linked:
+    from resolution.link.engine import link_entity_type
+    from resolution.link.features import features
+
+    result = _Linked()
+    for entity_type in EntityType:
+        kind = entity_type.value
+        t0 = time.perf_counter()
+        records = [r for r in increment.records if r.entity_type is entity_type]
+        changed = [r for r in records if r.key in increment.changed]
+        model_path = model_dir / f"model_{kind}.json"
+        if model_path.exists() and model_path.resolve() != (out / model_path.name).resolve():
+            shutil.copyfile(model_path, out / model_path.name)  # the next increment continues from it
+        if changed and not model_path.exists() and len(records) > 1:
+            linked = link_entity_type(
+                kind, [features(r) for r in records], out_dir=out, seed=settings.seed,
+                merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
+                memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
+            )
+            rows = linked.pairs.to_pylist()
+            result.relinked.add(kind)
+            result.notes[kind] = linked.training_notes
+        elif changed and model_path.exists():
+            rows = score_new_records(
+                kind, [features(r) for r in records if r.key not in increment.changed],
+                [features(r) for r in changed], model=json.loads(model_path.read_text(encoding="utf-8")),
+                out_dir=out, settings=settings,
+            )
+        else:
+            rows = []
+        result.new_pairs += len(rows)
+        result.evidence.extend(_oriented(pair_evidence(kind, row, settings.merge_threshold)) for row in rows)
+        result.seconds[f"link_{kind}"] = round(time.perf_counter() - t0, 3)
+        say(f"linked {len(changed)} new {kind} records against {len(records) - len(changed)} in "
+            f"{result.seconds[f'link_{kind}']} s")
+    result.evidence.extend(
+        p for p in previous.pairs
+        if p["entity_type"] not in result.relinked
+        and p["record_l"] not in increment.updated and p["record_r"] not in increment.updated
+    )
+    result.evidence.sort(key=lambda e: (e["record_l"], e["record_r"]))
+    return result
+
+
+def _clusters(increment: Increment, previous: PreviousRun, linked: _Linked) -> _Components:
+    """Previous clusters (those no updated record held together, of types not linked in full)
+    joined by the merged pairs."""
+    components = _Components([r.key for r in increment.records])
+    kind_of = {r.key: r.entity_type.value for r in increment.records}
+    members: dict[str, list[str]] = defaultdict(list)
+    for key, eid in previous.entity_of.items():
+        members[eid].append(key)
+    for keys in members.values():
+        if any(k in increment.updated or kind_of[k] in linked.relinked for k in keys):
+            continue  # their own kept merged pairs below tie together what still holds
+        for key in keys[1:]:
+            components.union(keys[0], key)
+    for pair in linked.evidence:
+        if pair["merged"]:
+            components.union(pair["record_l"], pair["record_r"])
+    return components
+
+
+def resolve_increment(
+    inputs: Sequence[Path],
+    out: Path,
+    settings: ResolutionSettings,
+    *,
+    previous: Path,
+    model_dir: Path | None = None,
+    format_name: str | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Add ``inputs`` to the resolved set of the run folder ``previous``; write the whole result
+    as a new run folder ``out`` (it must not be ``previous``, which stays as it was)."""
+    say = progress or (lambda _m: None)
+    if out.resolve() == previous.resolve():
+        raise RunFolderError(f"--out must be a new run folder, not the --previous one ({previous})")
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    before = read_previous_run(previous)
+    batch = read_new_inputs(inputs, format_name=format_name)
+    increment = apply_increment(before, batch)
+    timings["read"] = round(time.perf_counter() - started, 3)
+    say(f"read {batch.rows_read} rows: {len(increment.changed)} new or changed records "
+        f"({len(increment.updated)} changed), {increment.repeated} repeated, {increment.quarantined_now} quarantined; "
+        f"{len(before.records)} records resolved before")
+
+    out.mkdir(parents=True, exist_ok=True)
+    linked = _link(increment, before, out, settings, model_dir or previous, say)
+    timings.update(linked.seconds)
+
+    t0 = time.perf_counter()
+    components = _clusters(increment, before, linked)
+    label_of = {r.key: components.find(r.key) for r in increment.records}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, label in label_of.items():
+        groups[label].append(key)
+    kind_of = {r.key: r.entity_type.value for r in increment.records}
+    kinds = {label: kind_of[label] for label in groups}  # a label is one of its members' keys
+    ids = carry_over_ids(groups, kinds, before.entity_of, before.redirects)
+    probability: dict[str, float] = {}
+    review: list[tuple[str, str, float]] = []
+    for pair in linked.evidence:
+        left, right, p = pair["record_l"], pair["record_r"], pair["match_probability"]
+        if pair["merged"]:
+            probability[left] = max(probability.get(left, 0.0), p)
+            probability[right] = max(probability.get(right, 0.0), p)
+        else:
+            review.append((left, right, p))
+    graph = build_graph(increment.records, increment.relations, increment.listings, label_of, probability,
+                        review, entity_ids=ids.entity_ids)
+    timings["entities"] = round(time.perf_counter() - t0, 3)
+
+    graph.write(out)
+    write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, increment.quarantine)
+    write_jsonl(out / PAIRS, linked.evidence)
+    write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in increment.relations))
+    write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
+              [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
+    timings["total"] = round(time.perf_counter() - started, 3)
+
+    counts: dict[str, int] = {}
+    for entity in graph.entities:
+        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
+    size_before = Counter(before.entity_of.values())
+    size_after = {e["id"]: e["record_count"] for e in graph.entities}
+    summary = RunSummary(
+        run_dir=str(out), rows_read=batch.rows_read, records=len(increment.records),
+        relations=len(increment.relations), listings=len(increment.listings),
+        quarantined=len(increment.quarantine), entities=counts,
+        merged_pairs=sum(1 for p in linked.evidence if p["merged"]), review_pairs=len(review),
+        seconds=timings, training_notes=linked.notes,
+        increment={
+            "previous": str(previous),
+            "new_records": len(increment.changed) - len(increment.updated),
+            "updated_records": len(increment.updated),
+            "repeated_records": increment.repeated,
+            "new_relations": increment.new_relations,
+            "new_listings": increment.new_listings,
+            "quarantined": increment.quarantined_now,
+            "pairs_scored": linked.new_pairs,
+            "entities_kept": len(ids.kept),
+            "entities_grown": sum(1 for eid in ids.kept if size_after[eid] > size_before[eid]),
+            "entities_new": len(ids.new),
+            "entities_merged_away": len(ids.retired),
+            "relinked_types": sorted(linked.relinked),
+        },
+    )
+    summary.write(out)
+    return summary
