@@ -28,7 +28,6 @@ Incremental means *add*: previous records not repeated in the input stay resolve
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import shutil
@@ -42,7 +41,7 @@ from typing import Any
 
 from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
-from resolution.errors import InputFileError, LinkageError, RunFolderError
+from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
 from resolution.pipeline import RunSummary, pair_evidence
 from resolution.run_folder import (
@@ -59,7 +58,7 @@ from resolution.run_folder import (
     write_jsonl,
 )
 from resolution.settings import ResolutionSettings
-from resolution.sources import READERS, InputBatch, detect_format
+from resolution.sources import InputBatch, read_inputs
 
 Progress = Callable[[str], None]
 
@@ -116,19 +115,7 @@ def read_previous_run(folder: Path) -> PreviousRun:
 def read_new_inputs(paths: Sequence[Path], *, format_name: str | None = None) -> InputBatch:
     """Read the increment like ``read_inputs`` but without ``finish``: its relations and listings
     may name records of the previous run, which ``finish`` would set aside as unknown."""
-    if format_name is not None and format_name not in READERS:
-        raise InputFileError(format_name, f"unknown format; known: {', '.join(READERS)}")
-    batch = InputBatch()
-    done: set[tuple[str, Path]] = set()
-    for raw in paths:
-        path = Path(raw)
-        name = format_name or detect_format(path)
-        target = (path if path.is_dir() else path.parent) if name == "ofac-csv" else path
-        if (name, target.resolve()) in done:
-            continue
-        done.add((name, target.resolve()))
-        importlib.import_module(READERS[name]).read(target, batch)
-    return batch
+    return read_inputs(paths, format_name=format_name, finish=False)
 
 
 def _unseen(items: list[Any], seen: list[Any]) -> list[Any]:

@@ -115,8 +115,11 @@ def _ofac_input(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def read_inputs(paths: Iterable[Path], *, format_name: str | None = None) -> InputBatch:
-    """Read every input with the reader of its format (detected unless ``format_name`` is given)."""
+def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish: bool = True) -> InputBatch:
+    """Read every input with the reader of its format (detected unless ``format_name`` is given).
+
+    ``finish=False`` leaves duplicate keys and references to records outside these inputs in place
+    (an incremental run checks them against the previous run's records itself)."""
     if format_name is not None and format_name not in READERS:
         raise InputFileError(format_name, f"unknown format; known: {', '.join(READERS)}")
     batch = InputBatch()
@@ -130,5 +133,6 @@ def read_inputs(paths: Iterable[Path], *, format_name: str | None = None) -> Inp
         done.add((name, target.resolve()))
         reader = importlib.import_module(READERS[name])
         reader.read(target, batch)
-    batch.finish()
+    if finish:
+        batch.finish()
     return batch
