@@ -8,11 +8,22 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ClientError,
+    ConnectionAcquisitionTimeoutError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+# Seconds a client should wait before asking again while Neo4j is down (Retry-After on 503s).
+RETRY_AFTER_S = 5
+# The server ends running transactions with these codes when it shuts down (or an operator kills
+# them): for a client that is "the database is going away", not a bug of the query.
+_TERMINATED = frozenset({"Neo.ClientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped"})
 
 
 class ApiError(Exception):
@@ -71,6 +82,10 @@ def problem(status: int, title: str, detail: str, request: Request, **extra: obj
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
+    if type(exc) is DatabaseUnavailable:
+        response = problem(exc.status, exc.title, exc.detail, request)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     if isinstance(exc, EntityMoved):
         response = problem(exc.status, exc.title, exc.detail, request, redirect_to=exc.new_id)
         response.headers["Location"] = exc.location
@@ -96,14 +111,31 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, title, str(exc.detail), request)
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _unavailable_problem(request: Request, cause: str) -> JSONResponse:
+    uri = getattr(getattr(request.app.state, "settings", None), "neo4j_uri", "the configured URI")
+    detail = f"Neo4j at {uri} cannot be reached or is not serving queries; retry later. Cause: {_one_line(cause)}"
+    response = problem(503, DatabaseUnavailable.title, detail, request)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-    return problem(503, DatabaseUnavailable.title, f"Neo4j cannot be reached: {exc}", request)
+    """Connection refused or lost, pool exhausted, database stopping or starting: 503, retry later."""
+    return _unavailable_problem(request, getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 async def _client_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ClientError)
-    if exc.code and "TransactionTimedOut" in exc.code or "timeout" in (exc.code or "").lower():
+    code = exc.code or ""
+    if "TransactionTimedOut" in code or "timeout" in code.lower():
         return problem(504, QueryTimeout.title, "the query ran past its time limit", request)
+    if code in _TERMINATED:
+        return _unavailable_problem(request, exc.message or code)
     log.exception("Neo4j client error")
     return problem(500, "Query failed", exc.message or "the graph query failed", request)
 
@@ -120,5 +152,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ServiceUnavailable, _unavailable)
     app.add_exception_handler(SessionExpired, _unavailable)
+    app.add_exception_handler(ConnectionAcquisitionTimeoutError, _unavailable)
+    # DatabaseUnavailable (starting, stopping), deadlocks, leader switches: the same query may work
+    # in a moment, so 503 with Retry-After rather than a 500
+    app.add_exception_handler(TransientError, _unavailable)
     app.add_exception_handler(ClientError, _client_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Query
 
 import cypher
+from service.errors import DatabaseUnavailable
 from service.settings import ServiceSettings
 
 
@@ -38,11 +40,27 @@ class GraphRepository:
         """Run a named read query with a timeout and return its records as dicts."""
         return await self._run(self.queries[name], parameters)
 
+    @property
+    def answer_deadline_s(self) -> float:
+        """How long a read may take end to end: getting a connection plus the server-side query
+        timeout. Past it the server is not answering at all (frozen, or a network that drops
+        packets), which the server-side timeout alone cannot catch: the request would hang."""
+        return self.settings.connection_timeout_s + self.settings.query_timeout_s
+
     async def _run(self, statement: cypher.CypherStatement, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         query = Query(statement.text, timeout=self.settings.query_timeout_s)
-        async with self.driver.session(database=self.settings.neo4j_database, default_access_mode="READ") as session:
-            result = await session.run(query, parameters)
-            return [record.data() async for record in result]
+        try:
+            async with asyncio.timeout(self.answer_deadline_s):
+                async with self.driver.session(
+                    database=self.settings.neo4j_database, default_access_mode="READ"
+                ) as session:
+                    result = await session.run(query, parameters)
+                    return [record.data() async for record in result]
+        except TimeoutError as exc:
+            raise DatabaseUnavailable(
+                f"Neo4j at {self.settings.neo4j_uri} did not answer within {self.answer_deadline_s:.0f} s; "
+                "retry later"
+            ) from exc
 
     async def ping(self) -> bool:
         rows = await self.read("ping")

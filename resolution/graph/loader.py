@@ -4,7 +4,9 @@ Every statement comes from ``cypher/schema`` and ``cypher/load``; values travel 
 Records that a new run resolves to another entity are re-pointed; entities left without records
 were merged away and leave a ``(:Redirect {from_id, to_id})`` to the entity holding most of them.
 Writes use managed transactions, so transient errors are retried by the driver. Loading the same
-run twice changes nothing (every write is a MERGE on a unique key, then SET of the same values).
+run twice changes nothing (every write is a MERGE on a unique key, then SET of the same values),
+and each batch is one transaction, so a load that Neo4j dropped half-way is completed, without
+duplicates or gaps, by running it again: ``GraphLoadError`` says so and how far the load got.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
+    DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 import cypher
 from resolution.errors import GraphLoadError
@@ -41,6 +50,25 @@ LOAD_ORDER = (
 )
 
 Progress = Callable[[str, int], None]
+# How long the driver keeps retrying a failed batch (server gone, leader switch, deadlock) before
+# the load gives up. With the driver's backoff (1, 2, 4, 8 s, +-20% jitter) 10 s means four
+# retries and an error about 15 s after Neo4j went away; the driver's default of 30 s often
+# meant a fifth wait of 16 s more. A load is re-runnable, so there is no point in waiting longer.
+RETRY_TIME_S = 10.0
+# A TCP connect that gets no answer at all (host down, packets dropped) gives up after this long
+# (driver default 30 s), so the retries above stay bounded to well under a minute.
+CONNECTION_TIMEOUT_S = 10.0
+# The server says why it ended a transaction with these codes: a shutdown, an operator, or the
+# server's transaction timeout. Whether Neo4j is still there tells a shutdown from the others.
+_TERMINATED = frozenset({
+    "Neo.ClientError.Transaction.Terminated",
+    "Neo.ClientError.Transaction.LockClientStopped",
+    "Neo.TransientError.Transaction.Terminated",
+    "Neo.TransientError.Transaction.LockClientStopped",
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+})
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionAcquisitionTimeoutError)
 
 
 @dataclass
@@ -50,9 +78,90 @@ class LoadReport:
 
 
 def driver_from_settings(settings: ResolutionSettings) -> Driver:
+    """A driver whose retries end in seconds, not minutes, when Neo4j is gone."""
     return GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        max_transaction_retry_time=RETRY_TIME_S,
+        connection_timeout=CONNECTION_TIMEOUT_S,
+    )
+
+
+@dataclass
+class _Position:
+    """How far a load got, for the message when it fails half-way."""
+
+    done: list[str] = field(default_factory=list)
+    current: str | None = None
+    rows_in_current: int = 0
+    rows_before: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.rows_before + self.rows_in_current
+
+    def start(self, file_name: str) -> None:
+        self.current, self.rows_in_current = file_name, 0
+
+    def finish(self) -> None:
+        assert self.current is not None
+        self.done.append(self.current)
+        self.rows_before += self.rows_in_current
+        self.current, self.rows_in_current = None, 0
+
+    def describe(self) -> str:
+        if self.rows == 0 and self.current is None and not self.done:
+            return "before any row was written"
+        where = f"after {self.rows} rows were written"
+        if self.current is not None:
+            where += f" (stopped in {self.current}.jsonl after {self.rows_in_current} of its rows"
+            where += f"; complete: {', '.join(self.done)})" if self.done else ")"
+        return where
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _answers(settings: ResolutionSettings) -> bool:
+    """Whether Neo4j runs a query right now (one attempt, no retries, a few seconds at most)."""
+    probe = GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=3.0, connection_acquisition_timeout=5.0,
+    )
+    try:
+        with probe.session(database=settings.neo4j_database) as session:
+            session.run(cypher.statement("queries", "ping").text).consume()
+        return True
+    except (Neo4jError, DriverError):
+        return False
+    finally:
+        probe.close()
+
+
+def _load_error(exc: Exception, settings: ResolutionSettings, run_dir: Path, position: _Position) -> GraphLoadError:
+    """One clear sentence for what went wrong, how far the load got and what to do."""
+    rerun = ("Start Neo4j (tracegraph neo4j start) and run the load again: it is idempotent and "
+             "completes the graph without duplicates")
+    terminated = isinstance(exc, Neo4jError) and exc.code in _TERMINATED
+    if isinstance(exc, _UNREACHABLE) or (terminated and not _answers(settings)):
+        what = "is unavailable" if position.current is None and not position.done else "became unavailable"
+        return GraphLoadError(
+            f"Neo4j at {settings.neo4j_uri} {what} during the load of {run_dir} "
+            f"{position.describe()}. {rerun}. Cause: {_one_line(exc)}"
+        )
+    if terminated:
+        return GraphLoadError(
+            f"Neo4j at {settings.neo4j_uri} ended a transaction of the load of {run_dir} "
+            f"{position.describe()} (db.transaction.timeout, an operator, or a restart). Run the load "
+            f"again: it is idempotent. Cause: {_one_line(exc)}"
+        )
+    if isinstance(exc, Neo4jError):
+        return GraphLoadError(f"Neo4j refused the load of {run_dir}: {_one_line(exc)}")
+    return GraphLoadError(
+        f"the Neo4j driver failed during the load of {run_dir} {position.describe()}: {_one_line(exc)}"
     )
 
 
@@ -152,6 +261,7 @@ def load_run(
     own_driver = driver is None
     driver = driver or driver_from_settings(settings)
     report = LoadReport()
+    position = _Position()
     try:
         driver.verify_connectivity()
         if replace:
@@ -162,27 +272,23 @@ def load_run(
         with driver.session(database=settings.neo4j_database) as session:
             for file_name, statement_name in LOAD_ORDER:
                 text = cypher.statement("load", statement_name).text
-                written = 0
+                position.start(file_name)
                 for batch in _batches(_rows(run_dir, file_name), settings.batch_size):
                     if file_name == "records":
                         moves.extend(session.execute_write(_write, repoint, batch))
                     session.execute_write(_write, text, batch)
-                    written += len(batch)
+                    position.rows_in_current += len(batch)
                     if progress:
                         progress(file_name, len(batch))
-                report.rows[file_name] = written
+                report.rows[file_name] = position.rows_in_current
+                position.finish()
             retire = cypher.statement("load", "retire_entities").text
             for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
                 session.execute_write(_write, retire, batch)
             report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
         report.counts = graph_counts(driver, settings.neo4j_database)
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise GraphLoadError(
-            f"lost the connection to Neo4j at {settings.neo4j_uri} while loading {run_dir}: {exc}. "
-            "Start Neo4j (tracegraph neo4j start) and run the load again: it resumes without duplicates."
-        ) from exc
-    except Neo4jError as exc:
-        raise GraphLoadError(f"Neo4j refused the load of {run_dir}: {exc.message or exc}") from exc
+    except (Neo4jError, DriverError) as exc:
+        raise _load_error(exc, settings, run_dir, position) from exc
     finally:
         if own_driver:
             driver.close()
