@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 import cypher
 from resolution.errors import GraphLoadError
 from resolution.models import RelationType
-from resolution.run_folder import check_run_folder, read_jsonl
+from resolution.run_folder import REDIRECTS, check_run_folder, read_csv, read_jsonl
 from resolution.settings import ResolutionSettings
 
 ENTITY_LABELS = {"company": "Company", "person": "Person", "vessel": "Vessel"}
@@ -223,6 +223,12 @@ def _redirect_targets(moves: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _resolver_redirects(run_dir: Path) -> list[dict[str, Any]]:
+    """``redirects.csv`` of the run (old_id,new_id; written by incremental runs), if there is one."""
+    path = run_dir / REDIRECTS
+    return [{"old_id": r["old_id"], "new_id": r["new_id"]} for r in read_csv(path)] if path.exists() else []
+
+
 def wipe_database(driver: Driver, database: str, batch: int = 5_000) -> int:
     """Delete every node and relationship in bounded transactions; returns nodes deleted."""
     text = cypher.statement("load", "wipe").text
@@ -286,6 +292,10 @@ def load_run(
             for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
                 session.execute_write(_write, retire, batch)
             report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
+            redirects = _resolver_redirects(run_dir)
+            for batch in _batches(iter(redirects), settings.batch_size):
+                session.execute_write(_write, cypher.statement("load", "redirects").text, batch)
+            report.rows["redirects"] = len(redirects)
         report.counts = graph_counts(driver, settings.neo4j_database)
     except (Neo4jError, DriverError) as exc:
         raise _load_error(exc, settings, run_dir, position) from exc

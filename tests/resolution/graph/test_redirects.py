@@ -54,3 +54,21 @@ def test_merge_on_reload_leaves_a_redirect(empty_graph: Driver, graph_settings: 
         assert client.get(f"/entities/{gone}").json()["id"] == survivor
         moved = client.get(f"/entities/{gone}/records", params={"limit": 5}, follow_redirects=False)
         assert moved.status_code == 301 and moved.headers["location"] == f"/entities/{survivor}/records?limit=5"
+
+
+def test_redirects_written_by_an_incremental_run_are_loaded(empty_graph: Driver, graph_settings: ResolutionSettings,
+                                                           tmp_path: Path) -> None:
+    """An incremental run loaded into a database that never held the merged-away entity still
+    answers its old id with a redirect (the loader reads redirects.csv)."""
+    after = build_graph(RECORDS, [], [], {"s:1": "a", "s:2": "a", "s:3": "c"}, {}, [])
+    (survivor,) = {c["entity_id"] for c in after.clusters if c["record_id"] in {"1", "2"}}
+    run = write_run(tmp_path / "incremental", after)
+    (run / "redirects.csv").write_text(f"old_id,new_id\ntg-co-0000000000000001,{survivor}\n", encoding="utf-8")
+    report = load_run(run, graph_settings)
+    assert report.rows["redirects"] == 1
+    load_run(run, graph_settings)  # idempotent
+    rows = empty_graph.execute_query("MATCH (x:Redirect) RETURN x.from_id AS f, x.to_id AS t").records
+    assert [(r["f"], r["t"]) for r in rows] == [("tg-co-0000000000000001", survivor)]
+    with TestClient(create_app(service_settings(graph_settings))) as client:
+        response = client.get("/entities/tg-co-0000000000000001", follow_redirects=False)
+        assert response.status_code == 301 and response.headers["location"] == f"/entities/{survivor}"
