@@ -273,7 +273,6 @@ def load_run(
         if replace:
             wipe_database(driver, settings.neo4j_database)
         create_schema(driver, settings.neo4j_database)
-        moves: list[dict[str, Any]] = []
         repoint = cypher.statement("load", "repoint_records").text
         with driver.session(database=settings.neo4j_database) as session:
             for file_name, statement_name in LOAD_ORDER:
@@ -281,16 +280,20 @@ def load_run(
                 position.start(file_name)
                 for batch in _batches(_rows(run_dir, file_name), settings.batch_size):
                     if file_name == "records":
-                        moves.extend(session.execute_write(_write, repoint, batch))
+                        session.execute_write(_write, repoint, batch)
                     session.execute_write(_write, text, batch)
                     position.rows_in_current += len(batch)
                     if progress:
                         progress(file_name, len(batch))
                 report.rows[file_name] = position.rows_in_current
                 position.finish()
+            pending = cypher.statement("load", "pending_moves").text
+            moves = session.execute_read(lambda tx: tx.run(pending).data())
             retire = cypher.statement("load", "retire_entities").text
             for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
                 session.execute_write(_write, retire, batch)
+            for batch in _batches(({"key": m["key"]} for m in moves), settings.batch_size):
+                session.execute_write(_write, cypher.statement("load", "clear_moves").text, batch)
             report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
             redirects = _resolver_redirects(run_dir)
             for batch in _batches(iter(redirects), settings.batch_size):

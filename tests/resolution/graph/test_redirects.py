@@ -72,3 +72,26 @@ def test_redirects_written_by_an_incremental_run_are_loaded(empty_graph: Driver,
     with TestClient(create_app(service_settings(graph_settings))) as client:
         response = client.get("/entities/tg-co-0000000000000001", follow_redirects=False)
         assert response.status_code == 301 and response.headers["location"] == f"/entities/{survivor}"
+
+
+def test_a_reload_interrupted_after_repointing_still_leaves_the_redirect(
+    empty_graph: Driver, graph_settings: ResolutionSettings, tmp_path: Path
+) -> None:
+    """The first step of a re-load unlinks moved records in committed batches; if the load dies
+    then, running it again must still retire the merged-away entity and leave its redirect."""
+    import cypher
+
+    before = build_graph(RECORDS, [], [], {"s:1": "a", "s:2": "b", "s:3": "c"}, {}, [])
+    after = build_graph(RECORDS, [], [], {"s:1": "a", "s:2": "a", "s:3": "c"}, {}, [])
+    (gone,) = {e["id"] for e in before.entities} - {e["id"] for e in after.entities}
+    (survivor,) = {c["entity_id"] for c in after.clusters if c["record_id"] in {"1", "2"}}
+    load_run(write_run(tmp_path / "before", before), graph_settings)
+    after_run = write_run(tmp_path / "after", after)
+    # the interrupted load: only the re-pointing step of the records ran
+    rows = [{"key": f"s:{c['record_id']}", "entity_id": c["entity_id"]} for c in after.clusters]
+    empty_graph.execute_query(cypher.statement("load", "repoint_records").text, rows=rows)
+    load_run(after_run, graph_settings)
+    redirects = empty_graph.execute_query("MATCH (x:Redirect) RETURN x.from_id AS f, x.to_id AS t").records
+    assert [(r["f"], r["t"]) for r in redirects] == [(gone, survivor)]
+    left = empty_graph.execute_query("MATCH (r:Record) WHERE r.moved_from IS NOT NULL RETURN count(r) AS n").records
+    assert left[0]["n"] == 0
