@@ -23,11 +23,11 @@ from functools import cache
 from pathlib import Path
 
 CYPHER_DIR = Path(__file__).resolve().parent
-_PARAMS_LINE = re.compile(r"^//\s*params:\s*(.*)$", re.MULTILINE)
+_PARAMS_LINE = re.compile(r"^//[ \t]*params:[ \t]*(.*)$", re.MULTILINE)  # never across lines
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LINE_COMMENT = re.compile(r"//[^\n]*")
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_CEILINGS_LINE = re.compile(r"^//\s*hop ceilings:\s*(.*)$", re.MULTILINE)
+_CEILINGS_LINE = re.compile(r"^//[ \t]*hop ceilings:[ \t]*(.*)$", re.MULTILINE)
 HOP_CEILING = "HOP_CEILING"
 
 
