@@ -25,6 +25,21 @@ from resolution.settings import PROJECT_ROOT, ResolutionSettings
 TEST_PASSWORD = "tracegraph-test"
 
 
+def local_neo4j_settings(home: str, *, bolt: int, http: int, password: str, heap: str, pagecache: str,
+                         **extra: object) -> ResolutionSettings:
+    """Settings for a bundled local Neo4j of its own (home under ``neo4j-local/``, own ports)."""
+    return ResolutionSettings(
+        NEO4J_URI=f"bolt://127.0.0.1:{bolt}",
+        NEO4J_PASSWORD=SecretStr(password),
+        neo4j_home=PROJECT_ROOT / "neo4j-local" / home,
+        neo4j_bolt_port=bolt,
+        neo4j_http_port=http,
+        neo4j_heap=heap,
+        neo4j_pagecache=pagecache,
+        **extra,
+    )
+
+
 @pytest.fixture(scope="session")
 def graph_settings() -> Iterator[ResolutionSettings]:
     """Settings pointing at the test Neo4j, which this fixture starts (and stops) if needed."""
@@ -36,15 +51,8 @@ def graph_settings() -> Iterator[ResolutionSettings]:
             NEO4J_PASSWORD=SecretStr(os.environ.get("NEO4J_PASSWORD", TEST_PASSWORD)),
         )
         return
-    settings = ResolutionSettings(
-        NEO4J_URI="bolt://127.0.0.1:7688",
-        NEO4J_PASSWORD=SecretStr(TEST_PASSWORD),
-        neo4j_home=PROJECT_ROOT / "neo4j-local" / "test-home",
-        neo4j_bolt_port=7688,
-        neo4j_http_port=7475,
-        neo4j_heap="768m",
-        neo4j_pagecache="256m",
-    )
+    settings = local_neo4j_settings("test-home", bolt=7688, http=7475, password=TEST_PASSWORD,
+                                    heap="768m", pagecache="256m")
     server = LocalNeo4j(settings)
     already_running = server.status().running
     server.start()

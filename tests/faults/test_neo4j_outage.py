@@ -28,7 +28,6 @@ from pathlib import Path
 import httpx
 import pytest
 from neo4j import Driver, GraphDatabase
-from pydantic import SecretStr
 
 import cypher
 from resolution.graph.loader import ENTITY_LABELS, create_schema, graph_counts, load_run, wipe_database
@@ -37,6 +36,7 @@ from resolution.pipeline import RunSummary
 from resolution.run_folder import read_jsonl
 from resolution.settings import PROJECT_ROOT, ResolutionSettings
 from tests.api_server import neo4j_env, serve_api
+from tests.conftest import local_neo4j_settings
 
 pytestmark = pytest.mark.graph
 
@@ -55,17 +55,8 @@ RECOVERY_TIMEOUT_S = 90.0
 
 # ---- the fault server ------------------------------------------------------------------------
 def fault_settings() -> ResolutionSettings:
-    return ResolutionSettings(
-        NEO4J_URI="bolt://127.0.0.1:7689",
-        NEO4J_PASSWORD=SecretStr(FAULT_PASSWORD),
-        neo4j_home=PROJECT_ROOT / "neo4j-local" / "fault-home",
-        neo4j_bolt_port=7689,
-        neo4j_http_port=7476,
-        neo4j_heap="512m",
-        neo4j_pagecache="128m",
-        neo4j_start_timeout_s=240.0,
-        batch_size=BATCH,
-    )
+    return local_neo4j_settings("fault-home", bolt=7689, http=7476, password=FAULT_PASSWORD, heap="512m",
+                                pagecache="128m", neo4j_start_timeout_s=240.0, batch_size=BATCH)
 
 
 def resume(server: LocalNeo4j) -> None:
