@@ -15,13 +15,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import lazy_pinyin, load_phrases_dict
+from rapidfuzz.distance import OSA
 from unidecode import unidecode
+
+# Place names whose characters pypinyin reads wrongly out of context (珲 is "hun" in 珲春, not
+# "hui"): registered as phrases so the romanisation is the one the town's firms write.
+load_phrases_dict({"珲春": [["hún"], ["chūn"]]})
 
 # Chinese legal forms, longest first, and common business words rendered in English so that
 # "丹东鸿祥贸易有限公司" and "Dandong Hongxiang Trading Co., Ltd." meet.
 _CHINESE_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团")
 _CHINESE_WORDS = {
+    "香港": " hong kong ",  # English exonyms, as Hong Kong and Macau firms write their names
+    "澳门": " macau ",
     "进出口": " import export ",
     "贸易": " trading ",
     "商贸": " trading ",
@@ -117,6 +124,10 @@ _ABBREVIATIONS = {
     "haiyun": "shipping",
 }
 _PUNCT = re.compile(r"[^0-9a-z& ]+")
+# One-word legal forms long enough that a one-edit typo (``Corporaaion``, ``Comapny``) cannot be
+# another word of a name; a name's last token within one edit (transpositions count one) of one
+# of them is taken as that legal form.
+_TYPO_TOLERANT_FORMS = ("company", "limited", "corporation", "incorporated")
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,11 @@ def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
         n = len(form)
         if len(tokens) > n and tuple(tokens[-n:]) == form:
             return tokens[:-n], " ".join(form)
+    if len(tokens) > 1 and len(tokens[-1]) >= 6:
+        for form_word in _TYPO_TOLERANT_FORMS:
+            if OSA.distance(tokens[-1], form_word, score_cutoff=1) <= 1:
+                stripped, earlier = _strip_legal_form(tokens[:-1])  # "co ltd" written "Co Limitde"
+                return stripped, f"{earlier} {form_word}" if earlier else form_word
     return tokens, None
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from resolution.standardise.names import name_keys, standardise_address, standardise_name
 
 
@@ -38,3 +40,23 @@ def test_person_names_keep_legal_words() -> None:
 def test_address_abbreviations() -> None:
     assert standardise_address("No. 51 Binjiang Rd., Dandong") == standardise_address("51 BINJIANG ROAD DANDONG")
     assert standardise_address("  ") is None
+
+
+@pytest.mark.parametrize(("typo", "clean"), [
+    ("Nampo Kangbong General Corporaaion", "NAMPO KANGBONG GENERAL CORP"),
+    ("Chongjin Kalma Shipping oCmpany", "Chongjin Kalma Shipping Co"),
+    ("Wonsan Hyoksin Technology Coproration", "WONSAN HYOKSIN TECHNOLOGY CORP"),
+    ("Dandong Pacific Co Limitde", "Dandong Pacific Co., Ltd."),
+])
+def test_a_typo_in_the_legal_form_still_strips_it(typo: str, clean: str) -> None:
+    assert standardise_name(typo).standard == standardise_name(clean).standard
+
+
+@pytest.mark.parametrize("name", ["Ocean Compass", "Star Limo Services", "Pacific Compound"])
+def test_words_two_edits_from_a_legal_form_stay(name: str) -> None:
+    assert standardise_name(name).standard == name.lower()
+
+
+def test_place_names_and_exonyms_romanise_as_firms_write_them() -> None:
+    assert standardise_name("珲春泉荣科技有限公司").compact == standardise_name("Hunchun Quanrong Technology Co., Ltd.").compact
+    assert standardise_name("香港德嘉国际贸易有限公司").compact == standardise_name("Hong Kong De Jia International Trading Co Ltd").compact
