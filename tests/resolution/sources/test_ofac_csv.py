@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from collections import Counter
@@ -12,13 +13,23 @@ import pytest
 
 from resolution.errors import InputFileError
 from resolution.models import Record
+from resolution.settings import PROJECT_ROOT
 from resolution.sources import ofac_csv
 from resolution.sources.batch import InputBatch
 from resolution.sources.formats import detect_format, read_inputs
 from resolution.standardise.identifiers import imo_check_digit_ok
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ofac_csv"
-REAL_SAMPLE = Path("/work/shared/data/ofac-sdn-sample")
+def _real_sample() -> Path:
+    """The shared real OFAC half-list: ``TRACEGRAPH_OFAC_SAMPLE``, else ``../shared/data/...`` beside
+    the project, else the workspace's ``/work/shared/data/...`` (it is not vendored in the repo)."""
+    candidates = [os.environ.get("TRACEGRAPH_OFAC_SAMPLE", ""),
+                  str(PROJECT_ROOT.parent / "shared" / "data" / "ofac-sdn-sample"),
+                  "/work/shared/data/ofac-sdn-sample"]
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[-1]))
+
+
+REAL_SAMPLE = _real_sample()
 
 
 def _read(folder: Path) -> InputBatch:
