@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from resolution.errors import InputFileError
 from resolution.sources.batch import InputBatch
 from resolution.sources.xmlstream import (
     SourceEntry,
