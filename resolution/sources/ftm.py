@@ -75,7 +75,7 @@ from typing import Any
 from resolution.errors import InputFileError
 from resolution.models import EntityType, RelationType
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch
-from resolution.standardise.countries import to_iso2
+from resolution.standardise.countries import country_or_none
 
 COMPANY_SCHEMATA = frozenset({"Company", "Organization", "PublicBody", "LegalEntity"})
 PERSON_SCHEMATA = frozenset({"Person"})
@@ -280,10 +280,7 @@ def scan(path: Path) -> FileContext:
 
 
 def _is_country(value: str) -> bool:
-    try:
-        return to_iso2(value) is not None
-    except ValueError:
-        return False
+    return country_or_none(value) is not None
 
 
 class RowBuilder:

@@ -53,7 +53,6 @@ import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ from resolution.errors import InputFileError
 from resolution.models import RECORD_FIELDS
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch
 from resolution.sources.ofac_remarks import NULL, Remarks, dob_to_iso, parse_remarks
-from resolution.standardise.countries import to_iso2
+from resolution.standardise.countries import country_or_none
 from resolution.standardise.dates import normalise_date
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -198,16 +197,6 @@ def _order(number: str | None, line: int) -> tuple[int, int]:
     return (int(number) if number and number.isdigit() else sys.maxsize, line)
 
 
-@lru_cache(maxsize=4096)
-def country_code(value: str | None) -> str | None:
-    """ISO2 code of a country name or code; ``None`` when empty or not a known country.
-
-    Cached here too: ``to_iso2`` caches its answers but not its (slow, fuzzy-search) refusals.
-    """
-    try:
-        return to_iso2(value)
-    except ValueError:
-        return None
 
 
 def person_name(sdn_name: str) -> str:
@@ -262,7 +251,7 @@ def _address_fields(adds: list[SourceRow]) -> dict[str, Any]:
     if not filled:
         return {}
     first, others = filled[0], filled[1:]
-    country = country_code(first.get("country"))
+    country = country_or_none(first.get("country"))
     return {
         "address": _address_text(first, with_country=country is None),
         "country": country,
@@ -279,7 +268,7 @@ def _person_fields(remarks: Remarks) -> dict[str, Any]:
         except ValueError:
             date_of_birth = None  # the text stays in ``dates_of_birth``
     countries = [*remarks.nationalities, *remarks.citizenships]
-    nationality = next((code for c in countries if (code := country_code(c))), None)
+    nationality = next((code for c in countries if (code := country_or_none(c))), None)
     documents = remarks.passports or remarks.national_ids
     return {
         "date_of_birth": date_of_birth,
@@ -296,7 +285,7 @@ def _person_fields(remarks: Remarks) -> dict[str, Any]:
 def _vessel_fields(entry: Entry) -> dict[str, Any]:
     row, remarks = entry.row, entry.remarks
     flag_text = row.get("Vess_flag")
-    flag = country_code(flag_text)
+    flag = country_or_none(flag_text)
     return {
         "imo": remarks.imos[0] if remarks.imos else None,
         "mmsi": remarks.mmsis[0] if remarks.mmsis else None,

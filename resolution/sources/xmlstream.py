@@ -21,7 +21,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from resolution.errors import InputFileError
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, InputBatch
-from resolution.standardise.countries import to_iso2
+from resolution.standardise.countries import country_or_none
 from resolution.standardise.dates import normalise_date
 
 def local_name(tag: str) -> str:
@@ -111,13 +111,10 @@ def pick_country(values: Iterable[str | None]) -> tuple[str | None, list[str]]:
     for value in values:
         if not value:
             continue
-        try:
-            code = to_iso2(value)
-        except ValueError:
-            unread.append(value)
-            continue
+        code = country_or_none(value)
         if code is not None:
             return code, unread
+        unread.append(value)
     return None, unread
 
 

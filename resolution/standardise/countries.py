@@ -72,6 +72,15 @@ class UnknownCountryError(ValueError):
     """A country value that is neither an ISO code nor a known country name."""
 
 
+def country_or_none(value: str | None) -> str | None:
+    """``to_iso2`` for readers that keep an unreadable country as text instead of refusing the row:
+    the ISO code, or ``None`` when empty or not a country (refusals are cached like answers)."""
+    try:
+        return to_iso2(value)
+    except UnknownCountryError:
+        return None
+
+
 def to_iso2(value: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code for a code or name; ``None`` for empty input.
 

@@ -25,3 +25,10 @@ def test_unknown_country_raises_every_time() -> None:
     for _ in range(2):  # the refusal is cached, and still raised
         with pytest.raises(UnknownCountryError, match="Atlantis"):
             to_iso2("Atlantis")
+
+
+def test_country_or_none_keeps_readers_going() -> None:
+    from resolution.standardise.countries import country_or_none
+
+    assert country_or_none("Korea, North") == "KP"
+    assert country_or_none("Atlantis") is None and country_or_none(None) is None
