@@ -205,11 +205,9 @@ def score_new_records(
     """Scored pairs (at or above the review threshold) between new and existing records and among
     new ones, with a trained model; term frequencies come from all rows, as in a full run."""
     from resolution.link.backends import open_backend  # Splink is imported only when linking
-    from resolution.link.engine import SPECS, arrow_table, prepare_linker
+    from resolution.link.engine import SPECS, arrow_table, check_model_dialect, prepare_linker
 
-    dialect = model.get("sql_dialect")
-    if dialect and dialect != settings.backend:
-        raise LinkageError(f"the {entity_type} model was trained on {dialect}: resolve with --backend {dialect}")
+    check_model_dialect(model, settings.backend, what=f"the previous run's {entity_type} model")
     spec = SPECS[entity_type]()
     engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=settings.duckdb_memory_limit,
                           record_count=len(existing_rows) + len(new_rows))

@@ -156,17 +156,23 @@ def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_cou
         notes.append("deterministic rules paired every record: prior capped at 0.99")
 
 
-def _check_model_dialect(model_path: Path, backend: str) -> None:
-    """A saved model's comparisons and blocking rules are SQL of the engine that trained it."""
-    try:
-        dialect = json.loads(model_path.read_text(encoding="utf-8")).get("sql_dialect")
-    except (OSError, ValueError) as exc:
-        raise LinkageError(f"cannot read saved model {model_path}: {exc}") from exc
+def check_model_dialect(model: dict[str, Any], backend: str, *, what: str) -> None:
+    """A saved model's comparisons and blocking rules are SQL of the engine that trained it:
+    ``LinkageError`` when ``model`` (``what`` names it) was trained on another backend."""
+    dialect = model.get("sql_dialect")
     if dialect and dialect != backend:
         raise LinkageError(
-            f"saved model {model_path} was trained on {dialect}: resolve with --backend {dialect}, "
+            f"{what} was trained on {dialect}: resolve with --backend {dialect}, "
             f"or without --model to train a {backend} model"
         )
+
+
+def _check_model_dialect(model_path: Path, backend: str) -> None:
+    try:
+        model = json.loads(model_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LinkageError(f"cannot read saved model {model_path}: {exc}") from exc
+    check_model_dialect(model, backend, what=f"saved model {model_path}")
 
 
 def link_entity_type(  # noqa: PLR0913

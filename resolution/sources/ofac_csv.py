@@ -197,8 +197,6 @@ def _order(number: str | None, line: int) -> tuple[int, int]:
     return (int(number) if number and number.isdigit() else sys.maxsize, line)
 
 
-
-
 def person_name(sdn_name: str) -> str:
     """``LAST, First`` -> ``First LAST``; a name with no comma or several commas is kept as is."""
     last, comma, first = sdn_name.partition(",")
