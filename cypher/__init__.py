@@ -91,8 +91,10 @@ def _replace_outside_comments(text: str, value: str) -> str:
     )
 
 
+@cache
 def bounded(folder: str, name: str, hops: int) -> CypherStatement:
-    """The variant of ``name`` with the smallest hop ceiling that covers ``hops``."""
+    """The variant of ``name`` with the smallest hop ceiling that covers ``hops`` (cached: the API
+    asks on every request)."""
     variants = sorted(
         (int(key.rsplit("_", 1)[1]), stmt)
         for key, stmt in statements(folder).items()
