@@ -38,8 +38,6 @@ def key_is_valid(given: str, keys: list[SecretStr]) -> bool:
 
 def _check(request: Request, given: str | None) -> None:
     settings: ServiceSettings = request.app.state.settings
-    if not settings.keys:
-        return
     if not given:
         raise Unauthorized(f"this endpoint needs an API key in the {API_KEY_HEADER} header")
     if not key_is_valid(given, settings.keys):
