@@ -20,7 +20,8 @@ class ResolutionSettings(BaseSettings):
     probabilities), ``TRACEGRAPH_SEED``, ``TRACEGRAPH_DUCKDB_MEMORY_LIMIT`` (DuckDB spills to disk
     beyond it; its own default would be 80% of the machine's memory; with Spark in local mode it is
     the driver's heap), ``TRACEGRAPH_BACKEND`` (``duckdb``, or ``spark`` with the ``spark`` extra).
-    Loading: ``TRACEGRAPH_BATCH_SIZE``.
+    Loading: ``TRACEGRAPH_BATCH_SIZE`` (rows per transaction), ``TRACEGRAPH_LOAD_WRITERS``
+    (transactions at once).
     Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
     Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
     ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
@@ -39,6 +40,7 @@ class ResolutionSettings(BaseSettings):
     review_threshold: float = Field(0.3, gt=0, lt=1)
     seed: int = 42
     batch_size: int = Field(10_000, ge=1, le=200_000)
+    load_writers: int = Field(2, ge=1, le=16)
     duckdb_memory_limit: str = "4GB"
     backend: Literal["duckdb", "spark"] = "duckdb"
 

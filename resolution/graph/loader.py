@@ -7,11 +7,18 @@ Writes use managed transactions, so transient errors are retried by the driver. 
 run twice changes nothing (every write is a MERGE on a unique key, then SET of the same values),
 and each batch is one transaction, so a load that Neo4j dropped half-way is completed, without
 duplicates or gaps, by running it again: ``GraphLoadError`` says so and how far the load got.
+
+Into an empty database (``--replace``, or a first load) the big files are written with the
+statements of ``cypher/first_load`` instead: CREATE where MERGE would only find nothing, and no
+re-pointing of records. A first load that stops half-way leaves a database that is not empty,
+so running it again takes the MERGE path and completes it.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -75,6 +82,8 @@ _UNREACHABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, Connect
 class LoadReport:
     rows: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    first_load: bool = False  # written into an empty database with CREATE (cypher/first_load)
+    seconds: dict[str, float] = field(default_factory=dict)  # per file, for benchmarks
 
 
 def driver_from_settings(settings: ResolutionSettings) -> Driver:
@@ -204,10 +213,94 @@ def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> lis
     return [record.data() for record in tx.run(text, rows=rows)]
 
 
+def _merged_pairs(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Merged pairs, each once: ``pairs.jsonl`` is sorted by pair, so a repeat is adjacent."""
+    previous: tuple[str, str] | None = None
+    for row in rows:
+        pair = (row["record_l"], row["record_r"])
+        if row["merged"] and pair != previous:
+            previous = pair
+            yield _matched_row(row)
+
+
+def _write_batch(driver: Driver, database: str, texts: list[str], batch: list[dict[str, Any]]) -> int:
+    with driver.session(database=database) as session:
+        for text in texts:
+            session.execute_write(_write, text, batch)
+    return len(batch)
+
+
+def _write_batches(
+    driver: Driver, settings: ResolutionSettings, texts: list[str], rows: Iterable[dict[str, Any]],
+    written: Callable[[int], None],
+) -> None:
+    """Write ``rows`` in batches (each batch runs ``texts`` in order, a transaction each) with up
+    to ``settings.load_writers`` transactions at once, calling ``written(n)`` as each batch commits.
+
+    Batches of one file are independent of each other (every row names its own nodes), so they
+    may commit in any order; a batch that meets a deadlock is retried by the driver. While Neo4j
+    writes, this thread reads and prepares the next batch, so Python and Neo4j overlap too. When a
+    batch fails, the batches already running are let finish first, so ``written`` has counted
+    exactly the rows that were committed when the error is raised.
+    """
+    database = settings.neo4j_database
+    batches = _batches(rows, settings.batch_size)
+    if settings.load_writers == 1:
+        for batch in batches:
+            written(_write_batch(driver, database, texts, batch))
+        return
+    with ThreadPoolExecutor(max_workers=settings.load_writers, thread_name_prefix="load") as pool:
+        pending: set[Future[int]] = set()
+        failure: BaseException | None = None
+        try:
+            for batch in batches:
+                pending.add(pool.submit(_write_batch, driver, database, texts, batch))
+                if len(pending) > settings.load_writers:  # one batch waits ready, no more
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    if failure := _count(done, written):
+                        break
+        except BaseException:  # reading the run folder failed, or an interrupt
+            for future in pending:
+                future.cancel()
+            raise
+        finally:
+            if failure:  # stop what has not started; let running batches end and count them
+                for future in pending:
+                    future.cancel()
+            failure = _count(wait(pending).done, written) or failure
+    if failure:
+        raise failure
+
+
+def _counter(position: _Position, progress: Progress | None) -> Callable[[int], None]:
+    """What ``_write_batches`` calls as each batch of the current file commits."""
+    file_name = position.current or ""
+
+    def written(rows: int) -> None:
+        position.rows_in_current += rows
+        if progress:
+            progress(file_name, rows)
+
+    return written
+
+
+def _count(done: Iterable[Future[int]], written: Callable[[int], None]) -> BaseException | None:
+    """Report the committed batches among ``done``; returns the first failure, if any."""
+    failure = None
+    for future in done:
+        if future.cancelled():
+            continue
+        if (error := future.exception()) is not None:
+            failure = failure or error
+        else:
+            written(future.result())
+    return failure
+
+
 def _rows(run_dir: Path, file_name: str) -> Iterator[dict[str, Any]]:
     rows = read_jsonl(run_dir / f"{file_name}.jsonl")
     if file_name == "pairs":
-        return (_matched_row(r) for r in rows if r["merged"])
+        return _merged_pairs(rows)
     prepare = _PREPARE.get(file_name)
     return (prepare(r) for r in rows) if prepare else rows
 
@@ -239,11 +332,34 @@ def wipe_database(driver: Driver, database: str, batch: int = 5_000) -> int:
     return total
 
 
-def create_schema(driver: Driver, database: str) -> None:
-    """Create every constraint and index in ``cypher/schema`` (idempotent: IF NOT EXISTS)."""
+def _is_constraint(statement: cypher.CypherStatement) -> bool:
+    return "CREATE CONSTRAINT" in statement.text.upper()
+
+
+def create_schema(driver: Driver, database: str, *, indexes: bool = True) -> None:
+    """Create the constraints in ``cypher/schema`` and, with ``indexes``, the other indexes too
+    (idempotent: IF NOT EXISTS), and wait until they are online.
+
+    A first load creates the unique constraints (the lookups of the load use them) before it
+    writes and the query indexes (fulltext names, ...) after: populating an index once is much
+    cheaper than updating it in every write transaction.
+    """
     for stmt in cypher.statements("schema").values():
+        if indexes or _is_constraint(stmt):
+            driver.execute_query(stmt.text, database_=database)
+    driver.execute_query("CALL db.awaitIndexes(600)", database_=database)
+
+
+def drop_query_indexes(driver: Driver, database: str) -> None:
+    """Drop the indexes that ``create_schema(indexes=False)`` leaves out (``cypher/schema_drop``)."""
+    for stmt in cypher.statements("schema_drop").values():
         driver.execute_query(stmt.text, database_=database)
-    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+
+
+def database_is_empty(driver: Driver, database: str) -> bool:
+    """Whether the database holds no node at all (then a load may CREATE instead of MERGE)."""
+    records, _, _ = driver.execute_query(cypher.statement("load", "any_node").text, database_=database)
+    return not records
 
 
 def graph_counts(driver: Driver, database: str) -> dict[str, int]:
@@ -262,6 +378,7 @@ def load_run(
     """Write the run folder into Neo4j; returns rows written per file and graph counts after.
 
     With ``replace`` the database is emptied first; otherwise the run is merged into what is there.
+    Into an empty database the big files are written with CREATE (``cypher/first_load``).
     """
     check_run_folder(run_dir)
     own_driver = driver is None
@@ -272,23 +389,24 @@ def load_run(
         driver.verify_connectivity()
         if replace:
             wipe_database(driver, settings.neo4j_database)
-        create_schema(driver, settings.neo4j_database)
+            drop_query_indexes(driver, settings.neo4j_database)
+        first_load = report.first_load = database_is_empty(driver, settings.neo4j_database)
+        create_schema(driver, settings.neo4j_database, indexes=not first_load)
+        creates = cypher.statements("first_load") if first_load else {}
         repoint = cypher.statement("load", "repoint_records").text
+        for file_name, statement_name in LOAD_ORDER:
+            texts = [(creates.get(statement_name) or cypher.statement("load", statement_name)).text]
+            if file_name == "records" and not first_load:
+                texts.insert(0, repoint)
+            position.start(file_name)
+            started = time.perf_counter()
+            _write_batches(driver, settings, texts, _rows(run_dir, file_name), _counter(position, progress))
+            report.rows[file_name] = position.rows_in_current
+            report.seconds[file_name] = round(time.perf_counter() - started, 3)
+            position.finish()
         with driver.session(database=settings.neo4j_database) as session:
-            for file_name, statement_name in LOAD_ORDER:
-                text = cypher.statement("load", statement_name).text
-                position.start(file_name)
-                for batch in _batches(_rows(run_dir, file_name), settings.batch_size):
-                    if file_name == "records":
-                        session.execute_write(_write, repoint, batch)
-                    session.execute_write(_write, text, batch)
-                    position.rows_in_current += len(batch)
-                    if progress:
-                        progress(file_name, len(batch))
-                report.rows[file_name] = position.rows_in_current
-                position.finish()
             pending = cypher.statement("load", "pending_moves").text
-            moves = session.execute_read(lambda tx: tx.run(pending).data())
+            moves = [] if first_load else session.execute_read(lambda tx: tx.run(pending).data())
             retire = cypher.statement("load", "retire_entities").text
             for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
                 session.execute_write(_write, retire, batch)
@@ -299,6 +417,10 @@ def load_run(
             for batch in _batches(iter(redirects), settings.batch_size):
                 session.execute_write(_write, cypher.statement("load", "redirects").text, batch)
             report.rows["redirects"] = len(redirects)
+        if first_load:
+            started = time.perf_counter()
+            create_schema(driver, settings.neo4j_database)
+            report.seconds["indexes"] = round(time.perf_counter() - started, 3)
         report.counts = graph_counts(driver, settings.neo4j_database)
     except (Neo4jError, DriverError) as exc:
         raise _load_error(exc, settings, run_dir, position) from exc

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -228,7 +229,12 @@ def test_neo4j_stopped_during_load_then_the_load_again_completes_the_graph(
     message = errors[0]
     assert "Neo4j" in message and "unavailable" in message, message
     assert fault_server.settings.neo4j_uri in message and "run the load again" in message, message
-    assert "became unavailable" in message and f"records.jsonl after {2 * BATCH} of its rows" in message, message
+    assert "became unavailable" in message, message
+    # the batches before the locked one committed; with concurrent writers some after it too
+    found = re.search(r"records\.jsonl after (\d+) of its rows", message)
+    assert found, message
+    committed = int(found.group(1))
+    assert 2 * BATCH <= committed < expected["Record"] and committed % BATCH == 0, message
     print(f"{how}: the load exited {exit_s:.1f} s after Neo4j went down with: {message}")
 
     code, _, err = finish(start_load(run_dir, fault_server.settings), LOAD_EXIT_TIMEOUT_S)
@@ -239,7 +245,8 @@ def test_neo4j_stopped_during_load_then_the_load_again_completes_the_graph(
     fault_server.start()
     partial = counts_now(up)
     assert partial["Entity"] == expected["Entity"]      # earlier stages were committed
-    assert partial["Record"] == 2 * BATCH               # the third batch never committed
+    assert partial["Record"] == committed              # what the message said, exactly
+    assert partial["Record"] < expected["Record"]      # the third batch never committed
     assert partial != expected
 
     code, _, err = finish(start_load(run_dir, fault_server.settings), LOAD_TIMEOUT_S)

@@ -1,6 +1,8 @@
 """Loading against the real Neo4j: contents as sets, idempotent re-load."""
 
 import json
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,12 @@ def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
 
+@pytest.mark.parametrize("writers", [1, 3])
 def test_load_writes_the_run_and_reloading_changes_nothing(
-    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary]
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary], writers: int
 ) -> None:
     run_dir, _ = small_run
-    settings = graph_settings.model_copy(update={"batch_size": 97})
+    settings = graph_settings.model_copy(update={"batch_size": 97, "load_writers": writers})
     first = load_run(run_dir, settings)
     entities = _jsonl(run_dir / "entities.jsonl")
     relations = _jsonl(run_dir / "relations.jsonl")
@@ -50,6 +53,7 @@ def test_load_writes_the_run_and_reloading_changes_nothing(
     assert second.counts == first.counts
     assert first.counts["Entity"] == len(entities)
     assert first.counts["RESOLVED_TO"] == len(records)
+    assert first.rows["records"] == len(records)  # every batch counted once
 
 
 def test_every_relationship_carries_source_keys(
@@ -69,3 +73,78 @@ def test_replace_empties_the_database_first(
     report = load_run(small_run[0], graph_settings, replace=True)
     assert "Stale" not in report.counts
     assert report.counts["Entity"] == len(_jsonl(small_run[0] / "entities.jsonl"))
+
+
+def _snapshot(driver: Driver) -> tuple[list[str], list[str]]:
+    """Every node (labels, properties) and relationship (ends, type, properties), comparable."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) WHERE NOT n:Stale RETURN labels(n) AS labels, properties(n) AS props"
+    )
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS type, "
+        "coalesce(b.id, b.key) AS b, properties(r) AS props"
+    )
+    return _as_text(r.data() for r in nodes), _as_text(r.data() for r in rels)
+
+
+def _as_text(rows: Iterable[dict]) -> list[str]:
+    return sorted(json.dumps({**row, "labels": sorted(row.get("labels", []))}, sort_keys=True) for row in rows)
+
+
+def test_a_first_load_with_create_writes_the_same_graph_as_a_merge_load(
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary]
+) -> None:
+    first = load_run(small_run[0], graph_settings)
+    assert first.first_load
+    created = _snapshot(empty_graph)
+
+    empty_graph.execute_query("MATCH (n) DETACH DELETE n")
+    empty_graph.execute_query("CREATE (:Stale {id: 'keeps the database from being empty'})")
+    merged_report = load_run(small_run[0], graph_settings)
+    assert not merged_report.first_load
+    assert _snapshot(empty_graph) == created
+    assert created[1], "the run has relationships to compare"
+
+
+def test_a_first_load_stopped_half_way_is_completed_by_loading_again(
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary]
+) -> None:
+    complete = load_run(small_run[0], graph_settings).counts
+    empty_graph.execute_query("MATCH ()-[m:MATCHED]->() WITH m LIMIT 50 DELETE m")
+    empty_graph.execute_query("MATCH (r:Record) WITH r LIMIT 30 DETACH DELETE r")
+
+    again = load_run(small_run[0], graph_settings)
+    assert not again.first_load
+    assert again.counts == complete
+
+
+def test_a_pair_written_twice_in_pairs_jsonl_becomes_one_matched_relationship(
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary], tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "run"
+    shutil.copytree(small_run[0], run_dir)
+    lines = (run_dir / "pairs.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    merged = next(i for i, line in enumerate(lines) if json.loads(line)["merged"])
+    lines.insert(merged, lines[merged])
+    (run_dir / "pairs.jsonl").write_text("".join(lines), encoding="utf-8")
+
+    report = load_run(run_dir, graph_settings)
+    assert report.first_load
+    assert report.counts["MATCHED"] == sum(1 for p in _jsonl(small_run[0] / "pairs.jsonl") if p["merged"])
+
+
+def test_a_replacing_load_leaves_every_index_online_and_searchable(
+    empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary]
+) -> None:
+    load_run(small_run[0], graph_settings)
+    report = load_run(small_run[0], graph_settings, replace=True)
+    assert report.first_load  # dropped its query indexes, wrote with CREATE, made them again
+    states = {r["name"]: r["state"] for r in empty_graph.execute_query("SHOW INDEXES YIELD name, state").records}
+    assert {"entity_names", "entity_name", "record_moved_from", "entity_id", "record_key"} <= set(states)
+    assert set(states.values()) == {"ONLINE"}
+    entity = _jsonl(small_run[0] / "entities.jsonl")[0]
+    found = empty_graph.execute_query(
+        "CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node RETURN node.id AS id",
+        q=f'"{entity["name"]}"',
+    ).records
+    assert entity["id"] in {r["id"] for r in found}
