@@ -1,10 +1,14 @@
 """Screen one incoming record against the resolved entities of a run with the trained model.
 
 ``Screener`` keeps, per entity type, the run's records in DuckDB with the Splink model and the
-term-frequency tables registered once. Each ``screen`` call registers the new record, runs
-``predict_between(existing, new)``, reads the scored pairs and then drops every table that call
-created (Splink 5 leaves its intermediate tables behind otherwise), so memory and latency stay
-flat over thousands of calls.
+term-frequency tables registered once. Scoring one record is Splink's ``predict_between(existing,
+new)``; but building that SQL (Python, sqlglot) costs more than running it, and part of it (the
+exploded name keys of every existing record) does not depend on the new record at all. So the
+screener runs ``predict_between`` once at start-up on a query table of its own and keeps the SQL
+Splink executed, step by step: steps that never read the query table are kept as tables, the
+others are run again for each record (insert the record, run the steps, read the scored pairs,
+drop the per-call tables), so memory and latency stay flat over thousands of calls. A test checks
+the answers against a fresh ``predict_between`` for each record.
 
 The API runs this in a separate worker process (see ``service.screening``), so the API process
 itself never imports Splink.
@@ -13,9 +17,9 @@ itself never imports Splink.
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,27 +30,84 @@ from splink import DuckDBAPI, Linker
 from resolution.errors import RunFolderError
 from resolution.link.engine import SPECS, arrow_table, prepare_linker
 from resolution.link.features import features
+from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
 from resolution.run_folder import read_jsonl
 
 log = logging.getLogger(__name__)
+# pairs under this probability are not candidates (it is part of the SQL compiled at start-up)
+SCREEN_THRESHOLD = 0.01
+QUERY_ID = "__screen__:query"
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One table Splink created while scoring the query table: its name and its SELECT."""
+
+    table: str
+    sql: str
 
 
 @dataclass
 class _TypeIndex:
-    db_api: DuckDBAPI
-    linker: Linker
-    existing: Any
+    """Splink's scoring SQL for one entity type, split into what runs once and per record."""
+
+    connection: duckdb.DuckDBPyConnection
+    spec: ModelSpec
+    query_table: str
+    per_call: list[_Step]
     entity_of: dict[str, str]
     names: dict[str, str]
 
 
+def _mentions(sql: str, table: str) -> bool:
+    return re.search(rf"\b{re.escape(table)}\b", sql) is not None
+
+
+def _split_steps(steps: list[_Step], query_table: str) -> tuple[list[_Step], list[_Step]]:
+    """(steps that never read the query table, directly or through another such step; the rest)."""
+    constant: list[_Step] = []
+    per_call: list[_Step] = []
+    for step in steps:
+        reads_query = _mentions(step.sql, query_table) or any(_mentions(step.sql, s.table) for s in per_call)
+        (per_call if reads_query else constant).append(step)
+    return constant, per_call
+
+
+def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, query_table: str,
+             template: dict[str, Any]) -> list[_Step]:
+    """Score ``template`` once with ``predict_between`` and return the steps Splink ran for it;
+    keeps the steps that do not depend on the query table as tables and drops the others."""
+    connection = db_api._con  # noqa: SLF001 - the DuckDB connection the API was built on
+    connection.register("screen_template", arrow_table(spec, [template]))
+    connection.execute(f"CREATE TABLE {query_table} AS SELECT * FROM screen_template")
+    connection.unregister("screen_template")
+    query = db_api.register(query_table, table_name=query_table)
+    cache = db_api._intermediate_table_cache  # noqa: SLF001 - Splink keeps its executed SQL here
+    cache.executed_queries.clear()
+    scored = linker.inference.predict_between(existing, query, threshold_match_probability=SCREEN_THRESHOLD)
+    steps = [_Step(df.physical_name, df.sql_used_to_create) for df in cache.executed_queries]
+    if not steps or steps[-1].table != scored.physical_name:
+        raise RuntimeError("could not capture the SQL Splink ran for predict_between")
+    constant, per_call = _split_steps(steps, query_table)
+    for step in per_call:
+        connection.execute(f"DROP TABLE IF EXISTS {step.table}")
+    for step in constant:  # dropped by Splink once used (exploded ids): make them again, to keep
+        connection.execute(f"CREATE OR REPLACE TABLE {step.table} AS {step.sql}")
+    cache.executed_queries.clear()
+    cache.queries_retrieved_from_cache.clear()
+    connection.execute(f"DELETE FROM {query_table}")
+    return per_call
+
+
 class Screener:
-    """Scores records against one run folder's resolved records (one model per entity type)."""
+    """Scores records against one run folder's resolved records (one model per entity type).
+
+    Not for concurrent calls: each entity type has one query table (the API gives every worker
+    process a screener of its own)."""
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
-        self._counter = itertools.count()
         self._indexes: dict[str, _TypeIndex] = {}
         if not (run_dir / "records.jsonl").exists():
             raise RunFolderError(f"{run_dir} has no records.jsonl to screen against")
@@ -63,46 +124,50 @@ class Screener:
             model = run_dir / f"model_{entity_type}.json"
             if len(type_rows) < 1 or not model.exists():
                 continue
+            spec = SPECS[entity_type]()
             db_api = DuckDBAPI(connection=duckdb.connect())
             prepared = prepare_linker(
-                db_api, SPECS[entity_type](), type_rows, name=entity_type,
+                db_api, spec, type_rows, name=entity_type,
                 settings=json.loads(model.read_text(encoding="utf-8")),
             )
-            self._indexes[entity_type] = _TypeIndex(db_api, prepared.linker, prepared.records, entity_of, names)
+            query_table = f"screen_query_{entity_type}"
+            template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
+            per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
+            self._indexes[entity_type] = _TypeIndex(
+                db_api._con, spec, query_table, per_call, entity_of, names,  # noqa: SLF001
+            )
 
     @property
     def entity_types(self) -> list[str]:
         return sorted(self._indexes)
 
-    def screen(self, record: Record, *, limit: int = 10, threshold: float = 0.01) -> list[dict[str, Any]]:
+    def screen(self, record: Record, *, limit: int = 10) -> list[dict[str, Any]]:
         """Best candidates (one per entity) with probability and per-comparison weights."""
         index = self._indexes.get(record.entity_type.value)
         if index is None:
             return []
-        spec = SPECS[record.entity_type.value]()
-        row = features(record)
-        row["unique_id"] = f"__screen__:{next(self._counter)}"
-        table_name = f"screen_{record.entity_type.value}"
-        new = index.db_api.register(arrow_table(spec, [row]), table_name=table_name)
+        row = {**features(record), "unique_id": QUERY_ID}
+        connection = index.connection
         try:
-            scored = index.linker.inference.predict_between(
-                index.existing, new, threshold_match_probability=threshold
-            )
-            try:
-                pairs = scored.as_record_list()
-            finally:
-                scored.drop_table_from_database_and_remove_from_cache()
+            connection.register("screen_row", arrow_table(index.spec, [row]))
+            connection.execute(f"INSERT INTO {index.query_table} SELECT * FROM screen_row")
+            for step in index.per_call:
+                connection.execute(f"CREATE OR REPLACE TABLE {step.table} AS {step.sql}")
+            result = connection.execute(f"SELECT * FROM {index.per_call[-1].table}")
+            columns = [column[0] for column in result.description]
+            pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
         finally:
-            index.db_api.delete_tables_created_by_splink_from_db()
-            index.db_api._con.unregister(table_name)  # noqa: SLF001 - registered with con.register
-            index.db_api._registered_table_names.discard(table_name)  # noqa: SLF001 - no public API
-            # the cache also keeps the text of every query it ran: forget it, or memory grows
-            cache = index.db_api._intermediate_table_cache  # noqa: SLF001
-            cache.executed_queries.clear()
-            cache.queries_retrieved_from_cache.clear()
+            connection.unregister("screen_row")
+            for step in index.per_call:
+                connection.execute(f"DROP TABLE IF EXISTS {step.table}")
+            connection.execute(f"DELETE FROM {index.query_table}")
+        return self._ranked(index, pairs, limit)
+
+    @staticmethod
+    def _ranked(index: _TypeIndex, pairs: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
         best: dict[str, dict[str, Any]] = {}
         for pair in pairs:
-            existing_key = pair["unique_id_l"] if pair["unique_id_r"] == row["unique_id"] else pair["unique_id_r"]
+            existing_key = pair["unique_id_l"] if pair["unique_id_r"] == QUERY_ID else pair["unique_id_r"]
             entity_id = index.entity_of.get(existing_key)
             if entity_id is None:
                 continue

@@ -1,0 +1,89 @@
+"""Screening replays the SQL Splink ran once at start-up: it must answer exactly as a fresh
+``predict_between`` does, for every kind of record, call after call."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from splink import DuckDBAPI
+
+from resolution.link.engine import SPECS, arrow_table, prepare_linker
+from resolution.link.features import features
+from resolution.models import Record
+from resolution.pipeline import RunSummary
+from resolution.run_folder import read_jsonl
+from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener
+
+
+def _records(run_dir: Path) -> list[Record]:
+    return [
+        Record.model_validate({k: v for k, v in row["props"].items() if not k.startswith("attr_")})
+        for row in read_jsonl(run_dir / "records.jsonl")
+    ]
+
+
+def _queries(records: list[Record]) -> list[Record]:
+    """Records of the run under a new id, some with a changed name, a few of each type."""
+    queries: list[Record] = []
+    for entity_type in ("company", "person", "vessel"):
+        of_type = [r for r in records if r.entity_type.value == entity_type][:6]
+        for i, record in enumerate(of_type):
+            name = record.name.upper() if i % 2 else record.name
+            queries.append(record.model_copy(update={"source": "query", "record_id": f"q{i}", "name": name}))
+    return queries
+
+
+def _fresh_predict_between(run_dir: Path, records: list[Record], query: Record) -> list[dict[str, Any]]:
+    """What Splink itself answers for ``query``, on a linker built from scratch."""
+    entity_type = query.entity_type.value
+    spec = SPECS[entity_type]()
+    rows = [features(r) for r in records if r.entity_type.value == entity_type]
+    db_api = DuckDBAPI(connection=duckdb.connect())
+    settings = json.loads((run_dir / f"model_{entity_type}.json").read_text(encoding="utf-8"))
+    prepared = prepare_linker(db_api, spec, rows, name=entity_type, settings=settings)
+    new = db_api.register(arrow_table(spec, [{**features(query), "unique_id": QUERY_ID}]), table_name="fresh_query")
+    scored = prepared.linker.inference.predict_between(prepared.records, new, threshold_match_probability=SCREEN_THRESHOLD)
+    return scored.as_record_list()
+
+
+def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[Path, RunSummary]) -> None:
+    run_dir = small_run[0]
+    records = _records(run_dir)
+    screener = Screener(run_dir)
+    assert screener.entity_types == ["company", "person", "vessel"]
+    found_any = 0
+    for query in _queries(records):
+        index = screener._indexes[query.entity_type.value]  # noqa: SLF001 - the ranking of the same index
+        expected = Screener._ranked(index, _fresh_predict_between(run_dir, records, query), 50)  # noqa: SLF001
+        got = screener.screen(query, limit=50)
+        assert got == expected, query.name
+        found_any += bool(got)
+    assert found_any >= 12  # records of the run under a new id find their own entity
+
+
+def test_screening_many_times_leaves_no_table_behind_and_answers_the_same(small_run: tuple[Path, RunSummary]) -> None:
+    screener = Screener(small_run[0])
+    query = _queries(_records(small_run[0]))[0]
+    index = screener._indexes[query.entity_type.value]  # noqa: SLF001
+    tables_before = index.connection.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+    first = screener.screen(query)
+    for _ in range(50):
+        assert screener.screen(query) == first
+    assert index.connection.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == tables_before
+    assert index.connection.execute(f"SELECT count(*) FROM {index.query_table}").fetchall() == [(0,)]
+    assert first and first[0]["match_probability"] > 0.5
+
+
+def test_a_type_without_a_model_screens_to_nothing(small_run: tuple[Path, RunSummary], tmp_path: Path) -> None:
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(small_run[0], run_dir)
+    (run_dir / "model_vessel.json").unlink()
+    screener = Screener(run_dir)
+    vessel = next(r for r in _records(run_dir) if r.entity_type.value == "vessel")
+    assert screener.screen(vessel) == []
+    with pytest.raises(KeyError):
+        screener._indexes["vessel"]  # noqa: SLF001
