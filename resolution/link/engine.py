@@ -9,6 +9,7 @@ engine is chosen by ``backend`` (see ``resolution.link.backends``); the steps ar
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -62,15 +63,29 @@ def arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
 
 
 def _distinct_rows(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per group of obviously identical rows (see ``ModelSpec.distinct_columns``)."""
+    """One row per group of obviously identical rows (see ``ModelSpec.distinct_columns``).
+
+    A row that lacks some of those columns and agrees on the others with a fuller row is not a
+    distinct thing either (``Wu Minghua`` without a birth year beside ``Wu Minghua, 1990``): it is
+    dropped too, so a name's term frequency counts the people it may name, not how often one of
+    them is mentioned. Rows with none of the columns are all kept."""
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row.get(c) for c in spec.distinct_columns)
+
+    covered: set[tuple[Any, ...]] = set()  # each full key, and each of it with parts blanked
+    for row in rows:
+        full = key(row)
+        if None not in full:
+            for blanked in itertools.product(*((part, None) for part in full)):
+                covered.add(blanked)
     seen: set[tuple[Any, ...]] = set()
     kept: list[dict[str, Any]] = []
     for row in rows:
-        key = tuple(row.get(c) for c in spec.distinct_columns)
-        if all(part is None for part in key):
+        row_key = key(row)
+        if all(part is None for part in row_key):
             kept.append(row)
-        elif key not in seen:
-            seen.add(key)
+        elif row_key not in seen and (None not in row_key or row_key not in covered):
+            seen.add(row_key)
             kept.append(row)
     return kept
 

@@ -85,7 +85,7 @@ def spec() -> ModelSpec:
         deterministic_rules=[block_on("name_sorted", "dob"), block_on("id_number")],
         recall=0.6,
         em_blocking_rules=[block_on("name_sorted")],
-        distinct_columns=("name_sorted", "birth_year"),
+        distinct_columns=("name_compact", "birth_year"),
         tf_columns=("name_compact",),
         columns=input_columns("dob", "birth_year", "nationality", "id_number"),
     )

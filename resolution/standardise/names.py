@@ -162,10 +162,30 @@ def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
     return tokens, None
 
 
+# Two-character Chinese surnames; any other Han-script personal name starts with a one-character
+# surname. (Enough to split a name written 吴明华 as "wu minghua", like its pinyin spelling.)
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 轩辕 端木 独孤 南宫 西门 百里 呼延 澹台 "
+    "歐陽 諸葛 東方 尉遲 長孫 軒轅 獨孤 南宮 司馬".split()
+)
+_HAN_PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _split_han_surname(name: str) -> str:
+    """``吴明华`` -> ``吴 明华``: surname and given name apart, as pinyin spellings write them,
+    so the token-sorted forms agree too. Other names are returned unchanged."""
+    text = name.strip()
+    if not _HAN_PERSON_NAME.match(text):
+        return name
+    cut = 2 if text[:2] in _COMPOUND_SURNAMES and len(text) > 2 else 1
+    return f"{text[:cut]} {text[cut:]}"
+
+
 @lru_cache(maxsize=200_000)
 def standardise_name(name: str, *, organisation: bool = True) -> StandardName:
-    """Standard forms of one name. ``organisation`` enables legal-form and business-word rules."""
-    text = _han_to_pinyin(name, words=organisation)
+    """Standard forms of one name. ``organisation`` enables legal-form and business-word rules;
+    without it a Han-script name is split into surname and given name."""
+    text = _han_to_pinyin(name if organisation else _split_han_surname(name), words=organisation)
     text = unidecode(text).lower().replace("__legal__", " __legal__ ")
     text = text.replace("'", "")
     text = _PUNCT.sub(" ", text.replace("__legal__", " zzlegalzz "))

@@ -76,3 +76,23 @@ def test_list_of_distinct_vessels_links_without_a_zero_prior(tmp_path: Path) -> 
     saved = json.loads((tmp_path / "model_vessel.json").read_text())
     assert {c["output_column_name"] for c in saved["comparisons"]} >= {"imo", "name"}
     assert abs(saved["probability_two_random_records_match"] - 1 / 21) < 1e-9  # 7 records: one match in 21 pairs
+
+
+def test_distinct_rows_drop_a_row_that_only_lacks_what_a_fuller_row_has() -> None:
+    """Term frequencies count people, not mentions: ``Wu Minghua`` without a birth year beside
+    ``Wu Minghua, 1990`` is not a second person; two birth years are two people."""
+    from resolution.link.engine import _distinct_rows
+    from resolution.link.person import spec
+
+    rows = [
+        {"unique_id": "a", "name_compact": "wuminghua", "birth_year": "1990"},
+        {"unique_id": "b", "name_compact": "wuminghua", "birth_year": None},
+        {"unique_id": "c", "name_compact": "wuminghua", "birth_year": "1990"},
+        {"unique_id": "d", "name_compact": "wuminghua", "birth_year": "1971"},
+        {"unique_id": "e", "name_compact": "zhaoping", "birth_year": None},
+        {"unique_id": "f", "name_compact": "zhaoping", "birth_year": None},
+        {"unique_id": "g", "name_compact": None, "birth_year": None},
+        {"unique_id": "h", "name_compact": None, "birth_year": None},
+    ]
+    kept = [row["unique_id"] for row in _distinct_rows(spec(), rows)]
+    assert kept == ["a", "d", "e", "g", "h"]

@@ -60,3 +60,15 @@ def test_words_two_edits_from_a_legal_form_stay(name: str) -> None:
 def test_place_names_and_exonyms_romanise_as_firms_write_them() -> None:
     assert standardise_name("珲春泉荣科技有限公司").compact == standardise_name("Hunchun Quanrong Technology Co., Ltd.").compact
     assert standardise_name("香港德嘉国际贸易有限公司").compact == standardise_name("Hong Kong De Jia International Trading Co Ltd").compact
+
+
+@pytest.mark.parametrize(("han", "pinyin"), [("吴明华", "Wu Minghua"), ("欧阳明华", "Ouyang Minghua"), ("王伟", "WANG Wei")])
+def test_a_han_script_person_name_splits_its_surname_like_its_pinyin_spelling(han: str, pinyin: str) -> None:
+    script, latin = standardise_name(han, organisation=False), standardise_name(pinyin, organisation=False)
+    assert script.standard == latin.standard
+    assert script.sorted_compact == latin.sorted_compact
+
+
+def test_only_short_all_han_person_names_are_split() -> None:
+    assert standardise_name("吴明华贸易有限公司").compact == standardise_name("Wu Minghua Trading Co Ltd").compact
+    assert standardise_name("吴明华 (Wu)", organisation=False).standard == "wuminghua wu"
