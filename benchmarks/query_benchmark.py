@@ -2,12 +2,15 @@
 
     python -m benchmarks.query_benchmark (RUN_DIR | --from-graph) [--url http://127.0.0.1:8000]
                                          [--clients 32] [--requests 2000] [--seed 1]
+                                         [--rates 25,50,100]
 
 Needs a running API (``tracegraph serve``) over a graph loaded from RUN_DIR. Picks random
 connected entities from the run folder (or, with ``--from-graph``, from the Neo4j at NEO4J_URI),
 then sends a bounded number of requests from
 ``--clients`` concurrent clients and prints requests/s and p50/p95/p99 latency per endpoint, with a
-single-client baseline measured in the same run.
+single-client baseline measured in the same run. With ``--rates``, the same clients also send
+at fixed total rates (open loop: latency counted from when each request fell due), which shows
+the latency at a given load rather than at saturation.
 """
 
 from __future__ import annotations
@@ -30,31 +33,39 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _run(url: str, requests: list[tuple[str, dict]], clients: int) -> dict:
+async def _run(url: str, requests: list[tuple[str, dict]], clients: int, rate: float | None = None) -> dict:
+    """Send ``requests`` from ``clients`` concurrent clients: as fast as they answer (closed loop),
+    or, with ``rate``, request i falls due at i / rate seconds (open loop) and its latency counts
+    from when it fell due, so time spent waiting for a free client is not hidden."""
     latencies: list[float] = []
     errors = 0
-    queue: asyncio.Queue[tuple[str, dict]] = asyncio.Queue()
-    for item in requests:
+    queue: asyncio.Queue[tuple[int, tuple[str, dict]]] = asyncio.Queue()
+    for item in enumerate(requests):
         queue.put_nowait(item)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        begun = time.perf_counter()
 
         async def worker() -> None:
             nonlocal errors
             while not queue.empty():
-                path, params = queue.get_nowait()
+                index, (path, params) = queue.get_nowait()
                 started = time.perf_counter()
+                if rate:
+                    due = begun + index / rate
+                    await asyncio.sleep(max(0.0, due - started))
+                    started = due
                 response = await client.get(path, params=params)
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     errors += 1
 
-        started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - begun
     ms = [v * 1000 for v in latencies]
     return {
         "requests": len(ms), "errors": errors, "clients": clients,
+        "offered_rate": rate or "as fast as answered",
         "requests_per_second": round(len(ms) / elapsed, 1),
         "p50_ms": round(_percentile(ms, 0.50), 1), "p95_ms": round(_percentile(ms, 0.95), 1),
         "p99_ms": round(_percentile(ms, 0.99), 1), "mean_ms": round(statistics.fmean(ms), 1),
@@ -89,6 +100,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rates", default="",
+                        help="also run the clients open-loop at these total requests/s, e.g. 25,50,100")
     args = parser.parse_args()
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise SystemExit("the benchmark only sends traffic to loopback addresses")
@@ -107,6 +120,11 @@ def main() -> None:
     for name, batch in (("paths", paths), ("exposure", exposure)):
         results[f"{name}_1_client"] = asyncio.run(_run(args.url, batch[: max(50, args.requests // 10)], 1))
         results[f"{name}_{args.clients}_clients"] = asyncio.run(_run(args.url, batch, args.clients))
+        for rate in (float(r) for r in args.rates.split(",") if r.strip()):
+            sample = batch[: max(200, int(rate * 20))]  # about 20 s at each rate
+            results[f"{name}_{args.clients}_clients_at_{rate:g}_per_s"] = asyncio.run(
+                _run(args.url, sample, args.clients, rate)
+            )
     print(json.dumps(results, indent=2))
 
 
