@@ -6,9 +6,10 @@ new)``; but building that SQL (Python, sqlglot) costs more than running it, and 
 exploded name keys of every existing record) does not depend on the new record at all. So the
 screener runs ``predict_between`` once at start-up on a query table of its own and keeps the SQL
 Splink executed, step by step: steps that never read the query table are kept as tables, the
-others are run again for each record (insert the record, run the steps, read the scored pairs,
-drop the per-call tables), so memory and latency stay flat over thousands of calls. A test checks
-the answers against a fresh ``predict_between`` for each record.
+others are run again for each record, as one SELECT over the record (registered as the query
+table) with each step a common table expression, so no table is made or dropped per call and
+memory and latency stay flat over thousands of calls. A test checks the answers against a fresh
+``predict_between`` for each record.
 
 The API runs this in a separate worker process (see ``service.screening``), so the API process
 itself never imports Splink.
@@ -56,6 +57,14 @@ class _TypeIndex:
     spec: ModelSpec
     query_table: str
     per_call: list[_Step]
+
+    @property
+    def per_call_query(self) -> str:
+        """The per-record steps as one SELECT: each step a CTE named as its table was, so the
+        steps read each other as they did, and no table is created or dropped per call."""
+        *earlier, last = self.per_call
+        ctes = ",\n".join(f"{step.table} AS (\n{step.sql}\n)" for step in earlier)
+        return (f"WITH {ctes}\n" if ctes else "") + f"SELECT * FROM (\n{last.sql}\n) AS scored"
     entity_of: dict[str, str]
     names: dict[str, str]
 
@@ -79,9 +88,7 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
     """Score ``template`` once with ``predict_between`` and return the steps Splink ran for it;
     keeps the steps that do not depend on the query table as tables and drops the others."""
     connection = db_api._con  # noqa: SLF001 - the DuckDB connection the API was built on
-    connection.register("screen_template", arrow_table(spec, [template]))
-    connection.execute(f"CREATE TABLE {query_table} AS SELECT * FROM screen_template")
-    connection.unregister("screen_template")
+    connection.register(query_table, arrow_table(spec, [template]))  # each call registers its own
     query = db_api.register(query_table, table_name=query_table)
     cache = db_api._intermediate_table_cache  # noqa: SLF001 - Splink keeps its executed SQL here
     cache.executed_queries.clear()
@@ -96,7 +103,6 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
         connection.execute(f"CREATE OR REPLACE TABLE {step.table} AS {step.sql}")
     cache.executed_queries.clear()
     cache.queries_retrieved_from_cache.clear()
-    connection.execute(f"DELETE FROM {query_table}")
     return per_call
 
 
@@ -148,19 +154,10 @@ class Screener:
             return []
         row = {**features(record), "unique_id": QUERY_ID}
         connection = index.connection
-        try:
-            connection.register("screen_row", arrow_table(index.spec, [row]))
-            connection.execute(f"INSERT INTO {index.query_table} SELECT * FROM screen_row")
-            for step in index.per_call:
-                connection.execute(f"CREATE OR REPLACE TABLE {step.table} AS {step.sql}")
-            result = connection.execute(f"SELECT * FROM {index.per_call[-1].table}")
-            columns = [column[0] for column in result.description]
-            pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
-        finally:
-            connection.unregister("screen_row")
-            for step in index.per_call:
-                connection.execute(f"DROP TABLE IF EXISTS {step.table}")
-            connection.execute(f"DELETE FROM {index.query_table}")
+        connection.register(index.query_table, arrow_table(index.spec, [row]))  # replaces the last
+        result = connection.execute(index.per_call_query)
+        columns = [column[0] for column in result.description]
+        pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
         return self._ranked(index, pairs, limit)
 
     @staticmethod
@@ -183,7 +180,9 @@ class Screener:
                     if k.startswith("mw_") and not k.startswith("mw_tf_adj") and v is not None
                 },
             }
-            if entity_id not in best or candidate["match_probability"] > best[entity_id]["match_probability"]:
+            held = best.get(entity_id)
+            # the best record of each entity; among equals the first key, whatever the row order
+            if held is None or (-candidate["match_probability"], existing_key) < (-held["match_probability"], held["record_key"]):
                 best[entity_id] = candidate
         ranked = sorted(best.values(), key=lambda c: (-c["match_probability"], c["entity_id"]))
         return ranked[:limit]

@@ -55,7 +55,10 @@ class GraphRepository:
                     database=self.settings.neo4j_database, default_access_mode="READ"
                 ) as session:
                     result = await session.run(query, parameters)
-                    return [record.data() async for record in result]
+                    # the queries return maps, lists and scalars only (properties(n), never a
+                    # node), so a record is taken as it is: Record.data() would walk every nested
+                    # value again looking for nodes, a third of an /exposure request's time
+                    return [dict(record.items()) async for record in result]
         except TimeoutError as exc:
             raise DatabaseUnavailable(
                 f"Neo4j at {self.settings.neo4j_uri} did not answer within {self.answer_deadline_s:.0f} s; "

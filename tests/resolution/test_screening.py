@@ -72,7 +72,6 @@ def test_screening_many_times_leaves_no_table_behind_and_answers_the_same(small_
     for _ in range(50):
         assert screener.screen(query) == first
     assert index.connection.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == tables_before
-    assert index.connection.execute(f"SELECT count(*) FROM {index.query_table}").fetchall() == [(0,)]
     assert first and first[0]["match_probability"] > 0.5
 
 
