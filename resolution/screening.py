@@ -21,11 +21,12 @@ import csv
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from resolution.errors import RunFolderError
@@ -57,6 +58,14 @@ class _TypeIndex:
     spec: ModelSpec
     query_table: str
     per_call: list[_Step]
+    entity_of: dict[str, str]
+    names: dict[str, str]
+    records_view: str = ""  # the name Splink's SQL reads the existing records by
+    existing: Any = None  # those records (Arrow), from which each call takes its candidates
+    keys_sql: str = ""  # SELECT k: the blocking keys of the query record
+    candidates_sql: str = ""  # SELECT DISTINCT pos of the rows holding one of the keys ($keys)
+    # term-frequency lookups: (view name, column, the table, row of each value) for each column
+    frequencies: list[tuple[str, str, Any, dict[Any, int]]] = field(default_factory=list)
 
     @property
     def per_call_query(self) -> str:
@@ -65,8 +74,6 @@ class _TypeIndex:
         *earlier, last = self.per_call
         ctes = ",\n".join(f"{step.table} AS (\n{step.sql}\n)" for step in earlier)
         return (f"WITH {ctes}\n" if ctes else "") + f"SELECT * FROM (\n{last.sql}\n) AS scored"
-    entity_of: dict[str, str]
-    names: dict[str, str]
 
 
 def _mentions(sql: str, table: str) -> bool:
@@ -81,6 +88,43 @@ def _split_steps(steps: list[_Step], query_table: str) -> tuple[list[_Step], lis
         reads_query = _mentions(step.sql, query_table) or any(_mentions(step.sql, s.table) for s in per_call)
         (per_call if reads_query else constant).append(step)
     return constant, per_call
+
+
+_KEY_SEPARATOR = "chr(31)"
+
+
+def _rule_keys(linker: Linker) -> list[tuple[list[str], list[str]]] | None:
+    """Each prediction blocking rule as (key expressions over one table, array columns it
+    explodes), read from Splink's own rule SQL (``l.x = r.x AND ...``); None when a rule is not
+    such a conjunction of equalities (then every existing row is a candidate)."""
+    rules = []
+    for rule in linker._settings_obj._blocking_rules_to_generate_predictions:  # noqa: SLF001
+        expressions = []
+        for part in re.split(r"\s+AND\s+", rule.blocking_rule_sql, flags=re.IGNORECASE):
+            part = part.strip()
+            while part.startswith("(") and part.endswith(")"):
+                part = part[1:-1].strip()
+            left, equals, right = part.partition(" = ")
+            if not equals or re.sub(r"\bl\.", "r.", left) != right or "l." not in left:
+                return None
+            expressions.append(re.sub(r"\bl\.", "", left))
+        rules.append((expressions, list(getattr(rule, "array_columns_to_explode", None) or [])))
+    return rules
+
+
+def _keys_sql(rules: list[tuple[list[str], list[str]]], table: str) -> str:
+    """SELECT k, pos: every blocking key of every row of ``table`` (which has a ``pos`` column),
+    one row per key, NULL keys left out (SQL equality never pairs them)."""
+    selects = []
+    for number, (expressions, exploded) in enumerate(rules):
+        source = table
+        if exploded:
+            replaced = ", ".join(f"unnest({column}) AS {column}" for column in exploded)
+            source = f"(SELECT * REPLACE ({replaced}) FROM {table})"
+        key = f"concat_ws({_KEY_SEPARATOR}, '{number}', " + ", ".join(f"({e})::VARCHAR" for e in expressions) + ")"
+        present = " AND ".join(f"({e}) IS NOT NULL" for e in expressions)
+        selects.append(f"SELECT {key} AS k, pos FROM {source} WHERE {present}")
+    return "\nUNION ALL\n".join(selects)
 
 
 def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, query_table: str,
@@ -104,6 +148,37 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
     cache.executed_queries.clear()
     cache.queries_retrieved_from_cache.clear()
     return per_call
+
+
+def _index_blocking_keys(index: _TypeIndex, linker: Linker, records_view: str, existing: pa.Table) -> None:
+    """Index every blocking key of the existing records (DuckDB ART index), so that each call
+    hands Splink's SQL only the rows that share a key with the record instead of all of them.
+
+    The keys are Splink's own rule expressions evaluated by DuckDB on both sides, so the
+    candidates are exactly the rows some rule can pair with the record: the scored pairs are the
+    same as over every row (a test compares with a fresh ``predict_between``)."""
+    rules = _rule_keys(linker)
+    if rules is None:
+        log.warning("screening %s: a blocking rule is not a conjunction of equalities; every "
+                    "existing record is scored on each call", index.query_table)
+        return
+    connection = index.connection
+    existing = existing.combine_chunks()  # one chunk: taking a few rows per call stays cheap
+    keys_table = f"{index.query_table}_keys"
+    connection.register("screen_existing", existing.append_column("pos", pa.array(range(existing.num_rows), pa.int64())))
+    connection.execute(f"CREATE OR REPLACE TABLE {keys_table} AS {_keys_sql(rules, 'screen_existing')}")
+    connection.unregister("screen_existing")
+    connection.execute(f"CREATE INDEX {keys_table}_k ON {keys_table}(k)")
+    connection.register(records_view, existing)  # the one copy of the rows, read through the view
+    index.records_view, index.existing = records_view, existing
+    index.keys_sql = f"SELECT DISTINCT k FROM ({_keys_sql(rules, f'(SELECT *, 0 AS pos FROM {index.query_table})')})"
+    index.candidates_sql = f"SELECT DISTINCT pos FROM {keys_table} WHERE k = ANY($keys)"
+    for column in index.spec.tf_columns:  # Splink joins these to every row it reads: give it ours
+        view = f"{records_view.removesuffix('_records')}_tf_{column}"
+        table = connection.sql(f"SELECT * FROM {view}").to_arrow_table().combine_chunks()
+        connection.register(view, table)
+        row_of = {value: row for row, value in enumerate(table.column(column).to_pylist())}
+        index.frequencies.append((view, column, table, row_of))
 
 
 class Screener:
@@ -139,9 +214,9 @@ class Screener:
             query_table = f"screen_query_{entity_type}"
             template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
             per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
-            self._indexes[entity_type] = _TypeIndex(
-                db_api._con, spec, query_table, per_call, entity_of, names,  # noqa: SLF001
-            )
+            index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
+            _index_blocking_keys(index, prepared.linker, prepared.records.physical_name, arrow_table(spec, type_rows))
+            self._indexes[entity_type] = index
 
     @property
     def entity_types(self) -> list[str]:
@@ -155,6 +230,14 @@ class Screener:
         row = {**features(record), "unique_id": QUERY_ID}
         connection = index.connection
         connection.register(index.query_table, arrow_table(index.spec, [row]))  # replaces the last
+        if index.candidates_sql:
+            keys = [key for (key,) in connection.execute(index.keys_sql).fetchall()]
+            positions = sorted(p for (p,) in connection.execute(index.candidates_sql, {"keys": keys}).fetchall())
+            candidates = index.existing.take(positions)
+            connection.register(index.records_view, candidates)
+            for view, column, table, row_of in index.frequencies:
+                values = {*candidates.column(column).to_pylist(), row.get(column)}
+                connection.register(view, table.take(sorted(row_of[v] for v in values if v in row_of)))
         result = connection.execute(index.per_call_query)
         columns = [column[0] for column in result.description]
         pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]

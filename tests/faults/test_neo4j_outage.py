@@ -5,10 +5,12 @@ stopping and killing it never disturbs the session server on 7688 that the other
 
 To stop Neo4j at a known point of the load, without sleeps or races, the test holds an
 uncommitted ``MERGE`` of one record of the third records batch (the load's own statement): the
-loader commits the entities, addresses, sanctions and the first two records batches, then waits
-on that record's uniqueness lock. The test sees exactly ``2 * BATCH`` records committed, stops
-Neo4j (SIGTERM, or SIGKILL as a crash) and checks what the user sees, the graph left behind, and
-that a second ``tracegraph load`` completes it with exactly the counts of a clean load.
+loader commits the entities, addresses, sanctions and the first two records batches, then its
+writer waits on that record's uniqueness lock (a second writer may commit later batches). Once
+``2 * BATCH`` records are committed the test stops Neo4j (SIGTERM, or SIGKILL as a crash) and
+checks what the user sees (the rows the message says were written are exactly the records in the
+graph), the graph left behind, and that a second ``tracegraph load`` completes it with exactly
+the counts of a clean load.
 """
 
 from __future__ import annotations
@@ -234,7 +236,7 @@ def test_neo4j_stopped_during_load_then_the_load_again_completes_the_graph(
     found = re.search(r"records\.jsonl after (\d+) of its rows", message)
     assert found, message
     committed = int(found.group(1))
-    assert 2 * BATCH <= committed < expected["Record"] and committed % BATCH == 0, message
+    assert 2 * BATCH <= committed < expected["Record"], message
     print(f"{how}: the load exited {exit_s:.1f} s after Neo4j went down with: {message}")
 
     code, _, err = finish(start_load(run_dir, fault_server.settings), LOAD_EXIT_TIMEOUT_S)

@@ -53,6 +53,8 @@ def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[P
     records = _records(run_dir)
     screener = Screener(run_dir)
     assert screener.entity_types == ["company", "person", "vessel"]
+    # every type's rules are equalities: each call scores only rows sharing a blocking key
+    assert all(index.candidates_sql for index in screener._indexes.values())  # noqa: SLF001
     found_any = 0
     for query in _queries(records):
         index = screener._indexes[query.entity_type.value]  # noqa: SLF001 - the ranking of the same index
@@ -86,3 +88,21 @@ def test_a_type_without_a_model_screens_to_nothing(small_run: tuple[Path, RunSum
     assert screener.screen(vessel) == []
     with pytest.raises(KeyError):
         screener._indexes["vessel"]  # noqa: SLF001
+
+
+def test_a_rule_that_is_not_an_equality_leaves_every_row_a_candidate() -> None:
+    from resolution.screening import _rule_keys
+
+    class Rule:
+        def __init__(self, sql: str) -> None:
+            self.blocking_rule_sql = sql
+
+    class Linker:
+        def __init__(self, *sqls: str) -> None:
+            self._settings_obj = type("S", (), {"_blocking_rules_to_generate_predictions": [Rule(q) for q in sqls]})()
+
+    assert _rule_keys(Linker('l."a" = r."a"', '(SUBSTRING(l.b, 1, 3) = SUBSTRING(r.b, 1, 3)) AND (l."c" = r."c")')) == [
+        (['"a"'], []), (["SUBSTRING(b, 1, 3)", '"c"'], []),
+    ]
+    assert _rule_keys(Linker('l."a" = r."a"', "levenshtein(l.a, r.a) < 2")) is None
+    assert _rule_keys(Linker('l."a" = r."b"')) is None
