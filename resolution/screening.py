@@ -39,6 +39,9 @@ from resolution.run_folder import read_jsonl
 log = logging.getLogger(__name__)
 # pairs under this probability are not candidates (it is part of the SQL compiled at start-up)
 SCREEN_THRESHOLD = 0.01
+# Below this many records of a type, scoring every row costs less than finding the candidates
+# (demo run, 1.5k records: p95 40 ms without the key index, 67 ms with it; at 678k: 68 vs 291 ms).
+KEY_INDEX_MIN_ROWS = 50_000
 QUERY_ID = "__screen__:query"
 
 
@@ -187,7 +190,7 @@ class Screener:
     Not for concurrent calls: each entity type has one query table (the API gives every worker
     process a screener of its own)."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, *, key_index_min_rows: int = KEY_INDEX_MIN_ROWS) -> None:
         self.run_dir = run_dir
         self._indexes: dict[str, _TypeIndex] = {}
         if not (run_dir / "records.jsonl").exists():
@@ -215,7 +218,8 @@ class Screener:
             template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
             per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
             index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
-            _index_blocking_keys(index, prepared.linker, prepared.records.physical_name, arrow_table(spec, type_rows))
+            if len(type_rows) >= key_index_min_rows:
+                _index_blocking_keys(index, prepared.linker, prepared.records.physical_name, arrow_table(spec, type_rows))
             self._indexes[entity_type] = index
 
     @property

@@ -48,13 +48,14 @@ def _fresh_predict_between(run_dir: Path, records: list[Record], query: Record) 
     return scored.as_record_list()
 
 
-def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[Path, RunSummary]) -> None:
+@pytest.mark.parametrize("key_index", [True, False], ids=["key-index", "every-row"])
+def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[Path, RunSummary], key_index: bool) -> None:
     run_dir = small_run[0]
     records = _records(run_dir)
-    screener = Screener(run_dir)
+    screener = Screener(run_dir, key_index_min_rows=0 if key_index else 10**9)
     assert screener.entity_types == ["company", "person", "vessel"]
-    # every type's rules are equalities: each call scores only rows sharing a blocking key
-    assert all(index.candidates_sql for index in screener._indexes.values())  # noqa: SLF001
+    # every type's rules are equalities: with the index each call scores only rows sharing a key
+    assert all(bool(index.candidates_sql) is key_index for index in screener._indexes.values())  # noqa: SLF001
     found_any = 0
     for query in _queries(records):
         index = screener._indexes[query.entity_type.value]  # noqa: SLF001 - the ranking of the same index
@@ -66,7 +67,7 @@ def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[P
 
 
 def test_screening_many_times_leaves_no_table_behind_and_answers_the_same(small_run: tuple[Path, RunSummary]) -> None:
-    screener = Screener(small_run[0])
+    screener = Screener(small_run[0], key_index_min_rows=0)
     query = _queries(_records(small_run[0]))[0]
     index = screener._indexes[query.entity_type.value]  # noqa: SLF001
     tables_before = index.connection.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
