@@ -151,7 +151,10 @@ def load(
         # last line a user or a log reader sees says what happened and what to do
         console.print(f"[bold red]error:[/] {escape(' '.join(str(failure).split()))}", soft_wrap=True)
         raise typer.Exit(code=1) from failure
-    console.print(f"loaded {run_dir} into {settings.neo4j_uri}: {json.dumps(report.counts, sort_keys=True)}")
+    how = "first load into an empty database (CREATE)" if report.first_load else "merged into the graph (MERGE)"
+    seconds = sum(report.seconds.values())
+    console.print(f"loaded {run_dir} into {settings.neo4j_uri}, {how}, in {seconds:.1f} s: "
+                  f"{json.dumps(report.counts, sort_keys=True)}")
 
 
 @app.command()
