@@ -7,9 +7,14 @@ exploded name keys of every existing record) does not depend on the new record a
 screener runs ``predict_between`` once at start-up on a query table of its own and keeps the SQL
 Splink executed, step by step: steps that never read the query table are kept as tables, the
 others are run again for each record, as one SELECT over the record (registered as the query
-table) with each step a common table expression, so no table is made or dropped per call and
-memory and latency stay flat over thousands of calls. A test checks the answers against a fresh
-``predict_between`` for each record.
+table) with each step a common table expression, so no table is made or dropped per call.
+
+From ``KEY_INDEX_MIN_ROWS`` records of a type, the blocking keys of the existing records are
+indexed once (Splink's own rule expressions, evaluated by DuckDB) and each call hands Splink's SQL
+only the rows sharing a key with the record, with their term-frequency rows: the pairs are the
+same, the cost no longer grows with the index. A test checks the answers against a fresh
+``predict_between`` for each record, with and without the index. (Latency still creeps up by
+a few ms over thousands of calls: see docs/benchmarks.md.)
 
 The API runs this in a separate worker process (see ``service.screening``), so the API process
 itself never imports Splink.
