@@ -2,12 +2,10 @@
 
 ``Screener`` keeps, per entity type, the run's records in DuckDB with the Splink model and the
 term-frequency tables registered once. Scoring one record is Splink's ``predict_between(existing,
-new)``; but building that SQL (Python, sqlglot) costs more than running it, and part of it (the
-exploded name keys of every existing record) does not depend on the new record at all. So the
-screener runs ``predict_between`` once at start-up on a query table of its own and keeps the SQL
-Splink executed, step by step: steps that never read the query table are kept as tables, the
-others are run again for each record, as one SELECT over the record (registered as the query
-table) with each step a common table expression, so no table is made or dropped per call.
+new)``; but building that SQL (Python, sqlglot) costs more than running it. So the screener runs
+``predict_between`` once at start-up on a query table of its own and keeps the SQL Splink
+executed; each record then runs those steps again as one SELECT over the record (registered as
+the query table), each step a common table expression, so no table is made or dropped per call.
 
 From ``KEY_INDEX_MIN_ROWS`` records of a type, the blocking keys of the existing records are
 indexed once (Splink's own rule expressions, evaluated by DuckDB) and each call hands Splink's SQL
@@ -35,7 +33,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from resolution.errors import RunFolderError
-from resolution.link.engine import SPECS, arrow_table, prepare_linker
+from resolution.link.engine import SPECS, PreparedLinker, arrow_table, prepare_linker
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
@@ -84,20 +82,6 @@ class _TypeIndex:
         return (f"WITH {ctes}\n" if ctes else "") + f"SELECT * FROM (\n{last.sql}\n) AS scored"
 
 
-def _mentions(sql: str, table: str) -> bool:
-    return re.search(rf"\b{re.escape(table)}\b", sql) is not None
-
-
-def _split_steps(steps: list[_Step], query_table: str) -> tuple[list[_Step], list[_Step]]:
-    """(steps that never read the query table, directly or through another such step; the rest)."""
-    constant: list[_Step] = []
-    per_call: list[_Step] = []
-    for step in steps:
-        reads_query = _mentions(step.sql, query_table) or any(_mentions(step.sql, s.table) for s in per_call)
-        (per_call if reads_query else constant).append(step)
-    return constant, per_call
-
-
 _KEY_SEPARATOR = "chr(31)"
 
 
@@ -137,8 +121,9 @@ def _keys_sql(rules: list[tuple[list[str], list[str]]], table: str) -> str:
 
 def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, query_table: str,
              template: dict[str, Any]) -> list[_Step]:
-    """Score ``template`` once with ``predict_between`` and return the steps Splink ran for it;
-    keeps the steps that do not depend on the query table as tables and drops the others."""
+    """Score ``template`` once with ``predict_between`` and return the steps Splink ran for it
+    (each reads the query table, the exploded name keys too: they are exploded on both sides
+    together), dropping the tables it left."""
     connection = db_api._con  # noqa: SLF001 - the DuckDB connection the API was built on
     connection.register(query_table, arrow_table(spec, [template]))  # each call registers its own
     query = db_api.register(query_table, table_name=query_table)
@@ -148,30 +133,28 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
     steps = [_Step(df.physical_name, df.sql_used_to_create) for df in cache.executed_queries]
     if not steps or steps[-1].table != scored.physical_name:
         raise RuntimeError("could not capture the SQL Splink ran for predict_between")
-    constant, per_call = _split_steps(steps, query_table)
-    for step in per_call:
+    for step in steps:
         connection.execute(f"DROP TABLE IF EXISTS {step.table}")
-    for step in constant:  # dropped by Splink once used (exploded ids): make them again, to keep
-        connection.execute(f"CREATE OR REPLACE TABLE {step.table} AS {step.sql}")
     cache.executed_queries.clear()
     cache.queries_retrieved_from_cache.clear()
-    return per_call
+    return steps
 
 
-def _index_blocking_keys(index: _TypeIndex, linker: Linker, records_view: str, existing: pa.Table) -> None:
+def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
     """Index every blocking key of the existing records (DuckDB ART index), so that each call
     hands Splink's SQL only the rows that share a key with the record instead of all of them.
 
     The keys are Splink's own rule expressions evaluated by DuckDB on both sides, so the
     candidates are exactly the rows some rule can pair with the record: the scored pairs are the
     same as over every row (a test compares with a fresh ``predict_between``)."""
-    rules = _rule_keys(linker)
+    rules = _rule_keys(prepared.linker)
     if rules is None:
         log.warning("screening %s: a blocking rule is not a conjunction of equalities; every "
                     "existing record is scored on each call", index.query_table)
         return
     connection = index.connection
-    existing = existing.combine_chunks()  # one chunk: taking a few rows per call stays cheap
+    records_view = prepared.records.physical_name
+    existing = prepared.table.combine_chunks()  # one chunk: taking a few rows per call stays cheap
     keys_table = f"{index.query_table}_keys"
     connection.register("screen_existing", existing.append_column("pos", pa.array(range(existing.num_rows), pa.int64())))
     connection.execute(f"CREATE OR REPLACE TABLE {keys_table} AS {_keys_sql(rules, 'screen_existing')}")
@@ -181,8 +164,7 @@ def _index_blocking_keys(index: _TypeIndex, linker: Linker, records_view: str, e
     index.records_view, index.existing = records_view, existing
     index.keys_sql = f"SELECT DISTINCT k FROM ({_keys_sql(rules, f'(SELECT *, 0 AS pos FROM {index.query_table})')})"
     index.candidates_sql = f"SELECT DISTINCT pos FROM {keys_table} WHERE k = ANY($keys)"
-    for column in index.spec.tf_columns:  # Splink joins these to every row it reads: give it ours
-        view = f"{records_view.removesuffix('_records')}_tf_{column}"
+    for column, view in prepared.tf_tables.items():  # Splink joins these to every row it reads
         table = connection.sql(f"SELECT * FROM {view}").to_arrow_table().combine_chunks()
         connection.register(view, table)
         row_of = {value: row for row, value in enumerate(table.column(column).to_pylist())}
@@ -224,7 +206,7 @@ class Screener:
             per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
             index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
             if len(type_rows) >= key_index_min_rows:
-                _index_blocking_keys(index, prepared.linker, prepared.records.physical_name, arrow_table(spec, type_rows))
+                _index_blocking_keys(index, prepared)
             self._indexes[entity_type] = index
 
     @property

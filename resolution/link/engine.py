@@ -104,6 +104,8 @@ class PreparedLinker:
     linker: Linker
     records: Any  # SplinkDataFrame of the records
     settings: dict[str, Any] | str
+    table: pa.Table  # the records as registered
+    tf_tables: dict[str, str]  # term-frequency column -> name of its registered lookup table
 
 
 def prepare_linker(
@@ -113,18 +115,21 @@ def prepare_linker(
     """Register ``rows`` and their distinct rows, estimate u on the distinct rows when no
     ``settings`` (a saved model) are given, and register term-frequency lookups computed on the
     distinct rows as user tables (so cleaning up Splink's own tables leaves them alone)."""
-    records = db_api.register(arrow_table(spec, rows), dataset_display_name=f"{name}_records")
+    table = arrow_table(spec, rows)
+    records = db_api.register(table, dataset_display_name=f"{name}_records")
     distinct = db_api.register(arrow_table(spec, _distinct_rows(spec, rows)), dataset_display_name=f"{name}_distinct")
     if settings is None:
         settings = _estimate_u(distinct, spec, seed)
     linker = Linker(records, settings, log_level=None)
     tf_source = Linker(distinct, settings, log_level=None)
+    tf_tables: dict[str, str] = {}
     for column in spec.tf_columns:
         computed = tf_source.table_management.compute_tf_table(column)
-        frozen = db_api.register(computed.as_pyarrow_table(), table_name=f"{name}_tf_{column}")
+        tf_tables[column] = f"{name}_tf_{column}"
+        frozen = db_api.register(computed.as_pyarrow_table(), table_name=tf_tables[column])
         linker.table_management.register_term_frequency_lookup(frozen, column)
     db_api.delete_tables_created_by_splink_from_db()
-    return PreparedLinker(linker, records, settings)
+    return PreparedLinker(linker, records, settings, table, tf_tables)
 
 
 def _train(linker: Linker, spec: ModelSpec, notes: list[str], record_count: int) -> None:
