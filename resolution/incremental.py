@@ -43,7 +43,8 @@ from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
-from resolution.pipeline import RunSummary, pair_evidence
+from resolution.link.evidence import pair_evidence
+from resolution.pipeline import RunSummary
 from resolution.run_folder import (
     PAIRS,
     QUARANTINE,
@@ -315,7 +316,7 @@ def _link(
         if p["entity_type"] not in result.relinked
         and p["record_l"] not in increment.updated and p["record_r"] not in increment.updated
     )
-    result.evidence.sort(key=lambda e: (e["record_l"], e["record_r"]))
+    result.evidence.sort(key=lambda e: (e["entity_type"], e["record_l"], e["record_r"]))  # as a full run writes them
     return result
 
 

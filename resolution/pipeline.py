@@ -5,6 +5,7 @@ of resolved from scratch: see ``resolution.incremental``."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -12,7 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from resolution.entities.build import build_graph
+from resolution.link.evidence import PairOutcome, evidence_rows, evidence_table
 from resolution.models import EntityType
 from resolution.run_folder import (
     PAIRS,
@@ -51,26 +55,6 @@ class RunSummary:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
-def pair_evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
-    """One scored pair as ``pairs.jsonl`` keeps it (the full and the incremental run share it)."""
-    weights = {
-        k.removeprefix("mw_"): round(v, 4)
-        for k, v in row.items()
-        if k.startswith("mw_") and v is not None and not k.startswith("mw_tf_adj")
-    }
-    tf = {k.removeprefix("mw_tf_adj_"): round(v, 4) for k, v in row.items() if k.startswith("mw_tf_adj_") and v is not None}
-    return {
-        "entity_type": entity_type,
-        "record_l": row["unique_id_l"],
-        "record_r": row["unique_id_r"],
-        "match_probability": round(row["match_probability"], 6),
-        "match_weight": round(row["match_weight"], 4),
-        "merged": row["match_probability"] >= merge_threshold,
-        "weights": weights,
-        "tf_adjustments": tf,
-    }
-
-
 def resolve(
     inputs: Sequence[Path],
     out: Path,
@@ -104,11 +88,9 @@ def resolve(
         f"{len(batch.listings)} listings, {len(batch.quarantine)} quarantined")
 
     clusters: dict[str, str] = {}
-    probability: dict[str, float] = {}
-    review: list[tuple[str, str, float]] = []
-    evidence: list[dict[str, Any]] = []
+    outcome = PairOutcome()
+    scored: list[tuple[str, pa.Table]] = []  # per entity type, the evidence columns of its pairs
     notes: dict[str, list[str]] = {}
-    merged = 0
     for entity_type in EntityType:
         t0 = time.perf_counter()
         rows = [features(r) for r in batch.records if r.entity_type is entity_type]
@@ -119,28 +101,25 @@ def resolve(
             model_path=model if model and model.exists() else None,
             memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
         )
+        count = len(rows)
+        del rows
         notes[entity_type.value] = result.training_notes
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
-        for row in result.pairs.to_pylist():
-            ev = pair_evidence(entity_type.value, row, settings.merge_threshold)
-            evidence.append(ev)
-            left, right, p = ev["record_l"], ev["record_r"], ev["match_probability"]
-            if ev["merged"]:
-                merged += 1
-                probability[left] = max(probability.get(left, 0.0), p)
-                probability[right] = max(probability.get(right, 0.0), p)
-            else:
-                review.append((left, right, p))
+        outcome.add(result.pairs, settings.merge_threshold)
+        scored.append((entity_type.value, evidence_table(result.pairs)))
         timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
-        say(f"linked {len(rows)} {entity_type.value} records in {timings[f'link_{entity_type.value}']} s")
+        say(f"linked {count} {entity_type.value} records in {timings[f'link_{entity_type.value}']} s")
 
     t0 = time.perf_counter()
-    graph = build_graph(batch.records, batch.relations, batch.listings, clusters, probability, review)
+    graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
+                        outcome.review)
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
     graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
-    write_jsonl(out / PAIRS, sorted(evidence, key=lambda e: (e["record_l"], e["record_r"])))
+    # sorted by entity type, then pair (a pair written twice is adjacent: the loader relies on it)
+    write_jsonl(out / PAIRS, itertools.chain.from_iterable(
+        evidence_rows(kind, table, settings.merge_threshold) for kind, table in sorted(scored, key=lambda s: s[0])))
     # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
@@ -152,8 +131,8 @@ def resolve(
     summary = RunSummary(
         run_dir=str(out), rows_read=batch.rows_read, records=len(batch.records),
         relations=len(batch.relations), listings=len(batch.listings),
-        quarantined=len(batch.quarantine), entities=counts, merged_pairs=merged,
-        review_pairs=len(review), seconds=timings, training_notes=notes,
+        quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
+        review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
     )
     summary.write(out)
     return summary

@@ -15,10 +15,11 @@ come back from ``records.jsonl`` and listings from ``sanctions.jsonl``, which ho
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from resolution.errors import RunFolderError
 
@@ -36,12 +37,15 @@ GRAPH_FILES = (
 QUARANTINE_COLUMNS = ["source", "record_id", "field", "reason", "kind", "file", "line"]
 
 
+_JSONL_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
+
+
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """One JSON object a line, keys sorted (so the same rows give the same bytes), UTF-8."""
     count = 0
-    with path.open("w", encoding="utf-8") as handle:
+    with path.open("wb") as handle:
         for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
-            handle.write("\n")
+            handle.write(orjson.dumps(row, option=_JSONL_OPTIONS))
             count += 1
     return count
 
@@ -52,7 +56,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("r", encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                yield json.loads(line)
+                yield orjson.loads(line)
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:

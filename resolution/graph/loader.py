@@ -214,7 +214,7 @@ def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> lis
 
 
 def _merged_pairs(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Merged pairs, each once: ``pairs.jsonl`` is sorted by pair, so a repeat is adjacent."""
+    """Merged pairs, each once: ``pairs.jsonl`` is sorted by entity type and pair, so a repeat is adjacent."""
     previous: tuple[str, str] | None = None
     for row in rows:
         pair = (row["record_l"], row["record_r"])

@@ -222,6 +222,7 @@ def name_keys(names: list[str], *, organisation: bool) -> list[str]:
     return sorted(keys)
 
 
+@lru_cache(maxsize=200_000)
 def standardise_address(address: str | None) -> str | None:
     """Addresses compared as lower-case ASCII tokens with Chinese script in pinyin."""
     if not address:

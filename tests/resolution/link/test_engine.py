@@ -29,7 +29,7 @@ def test_run_folder_contents(small_run: tuple[Path, RunSummary]) -> None:
     for entity_type in ("company", "person", "vessel"):
         model = json.loads((run_dir / f"model_{entity_type}.json").read_text())
         assert model["comparisons"]
-    merged = [json.loads(line) for line in (run_dir / "pairs.jsonl").open() if '"merged": true' in line]
+    merged = [pair for pair in map(json.loads, (run_dir / "pairs.jsonl").open()) if pair["merged"]]
     assert merged and all(p["weights"] for p in merged)
 
 

@@ -1,0 +1,92 @@
+"""Scored pairs as evidence: the ``pairs.jsonl`` rows, and what a run takes from them.
+
+Splink's scored pairs arrive as an Arrow table with every intermediate column retained (both
+sides' values, gamma and Bayes factor columns...). Evidence keeps only the ids, the probability,
+the match weight and the per-comparison weights (``mw_*``), so those columns are selected before
+any row becomes a Python object: at a million records a run scores millions of pairs, and turning
+whole rows into dictionaries cost more than linking them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
+_BATCH_ROWS = 50_000
+
+
+def pair_evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
+    """One scored pair as ``pairs.jsonl`` keeps it (the full and the incremental run share it)."""
+    weights = {
+        k.removeprefix("mw_"): round(v, 4)
+        for k, v in row.items()
+        if k.startswith("mw_") and v is not None and not k.startswith("mw_tf_adj")
+    }
+    tf = {k.removeprefix("mw_tf_adj_"): round(v, 4) for k, v in row.items() if k.startswith("mw_tf_adj_") and v is not None}
+    return {
+        "entity_type": entity_type,
+        "record_l": row["unique_id_l"],
+        "record_r": row["unique_id_r"],
+        "match_probability": round(row["match_probability"], 6),
+        "match_weight": round(row["match_weight"], 4),
+        "merged": row["match_probability"] >= merge_threshold,
+        "weights": weights,
+        "tf_adjustments": tf,
+    }
+
+
+def evidence_table(pairs: pa.Table) -> pa.Table:
+    """Only the columns evidence keeps (ids, probability, match weight, ``mw_*``)."""
+    return pairs.select([*_ID_COLUMNS, *(c for c in pairs.column_names if c.startswith("mw_"))])
+
+
+def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
+    """``pairs.jsonl`` rows for one entity type's scored pairs, in the table's order, built a
+    batch at a time from the evidence columns only."""
+    if pairs.num_rows == 0:
+        return
+    slim = evidence_table(pairs)
+    names = slim.column_names
+    for batch in slim.to_batches(max_chunksize=_BATCH_ROWS):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for values in zip(*columns, strict=True):
+            yield pair_evidence(entity_type, dict(zip(names, values, strict=True)), merge_threshold)
+
+
+@dataclass
+class PairOutcome:
+    """What the entity builder needs from one run's scored pairs (all entity types together)."""
+
+    merged: int = 0
+    # record key -> best rounded probability of a merged pair it is in
+    probability: dict[str, float] = field(default_factory=dict)
+    # pairs below the merge threshold: (record_l, record_r, rounded probability)
+    review: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def add(self, pairs: pa.Table, merge_threshold: float) -> None:
+        """Count ``pairs`` in (columnar: no row becomes a dictionary)."""
+        if pairs.num_rows == 0:
+            return
+        raw = pairs.column("match_probability")
+        rounded = pc.round(raw, 6)
+        merged = pc.greater_equal(raw, merge_threshold)
+        count = pc.sum(merged).as_py() or 0
+        self.merged += count
+        left, right = pairs.column("unique_id_l"), pairs.column("unique_id_r")
+        if count:
+            kept = pc.filter(rounded, merged)
+            keys = pa.chunked_array([*pc.filter(left, merged).chunks, *pc.filter(right, merged).chunks], left.type)
+            best = pa.table({"key": keys, "p": pa.chunked_array([*kept.chunks, *kept.chunks], kept.type)}) \
+                .group_by("key").aggregate([("p", "max")])
+            for key, p in zip(best.column("key").to_pylist(), best.column("p_max").to_pylist(), strict=True):
+                if p > self.probability.get(key, 0.0):
+                    self.probability[key] = p
+        below = pc.invert(merged)
+        self.review.extend(zip(
+            pc.filter(left, below).to_pylist(), pc.filter(right, below).to_pylist(),
+            pc.filter(rounded, below).to_pylist(), strict=True,
+        ))
