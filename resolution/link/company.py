@@ -84,10 +84,11 @@ def spec() -> ModelSpec:
             block_on("name_compact"),
             block_on("registration_number"),
             block_on("name_keys", arrays_to_explode=["name_keys"]),
-            # a typo breaks the exact keys: block on a prefix long enough that a city name alone
-            # ("dandong...") does not make a huge block. (A suffix rule was tried and dropped:
-            # long industry words make its blocks huge at a million records.)
-            block_on("substr(name_compact, 1, 12)"),
+            # a typo breaks the exact keys: names one edit apart share a one-letter deletion.
+            # (This replaced a rule on the first 12 letters: at a million records it made 59M of
+            # the 62M pairs scored and found typos only past the prefix; these keys make 3.5M and
+            # find 2.5 times the typo pairs the other rules miss.)
+            block_on("name_typo_keys", arrays_to_explode=["name_typo_keys"]),
             block_on("address_std"),
         ],
         retain_intermediate_calculation_columns=True,
@@ -101,5 +102,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_compact")],
         distinct_columns=("name_compact", "country"),
         tf_columns=("name_compact",),
-        columns=input_columns("registration_number", "address_std"),
+        columns=input_columns("registration_number", "address_std") | {"name_typo_keys": "VARCHAR[]"},
     )

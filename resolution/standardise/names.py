@@ -7,6 +7,7 @@ are removed and kept apart; common abbreviations are expanded. Each name yields:
 * ``standard``: spaced tokens, e.g. ``dandong hongxiang industrial development``
 * ``compact``: the same without spaces, so pinyin written with or without spaces agrees
 * ``keys``: compact and token-sorted compact forms, used to compare aliases
+* ``typo_keys``: the compact form with each letter deleted in turn, used to block on typos
 """
 
 from __future__ import annotations
@@ -220,6 +221,21 @@ def name_keys(names: list[str], *, organisation: bool) -> list[str]:
             keys.add(std.compact)
             keys.add(std.sorted_compact)
     return sorted(keys)
+
+
+# Names shorter than this get no typo keys: their one-letter deletions are short strings that
+# unrelated names share.
+TYPO_KEY_MIN_LENGTH = 8
+
+
+@lru_cache(maxsize=200_000)
+def typo_keys(compact: str) -> tuple[str, ...]:
+    """The name and each form of it with one letter deleted (symmetric-delete keys): two names one
+    substitution, transposition, insertion or deletion apart share at least one key, so blocking
+    on them finds typos anywhere in a name, not only past a fixed prefix."""
+    if len(compact) < TYPO_KEY_MIN_LENGTH:
+        return ()
+    return tuple(sorted({compact, *(compact[:i] + compact[i + 1:] for i in range(len(compact)))}))
 
 
 @lru_cache(maxsize=200_000)

@@ -1,6 +1,6 @@
 import pytest
 
-from resolution.standardise.names import name_keys, standardise_address, standardise_name
+from resolution.standardise.names import name_keys, standardise_address, standardise_name, typo_keys
 
 
 def test_legal_forms_and_scripts_meet_in_one_compact_form() -> None:
@@ -72,3 +72,24 @@ def test_a_han_script_person_name_splits_its_surname_like_its_pinyin_spelling(ha
 def test_only_short_all_han_person_names_are_split() -> None:
     assert standardise_name("吴明华贸易有限公司").compact == standardise_name("Wu Minghua Trading Co Ltd").compact
     assert standardise_name("吴明华 (Wu)", organisation=False).standard == "wuminghua wu"
+
+
+@pytest.mark.parametrize(
+    ("name", "typo"),
+    [
+        ("dandonghongxiangtrading", "dandonghognxiangtrading"),  # transposition
+        ("dandonghongxiangtrading", "dandonghongxianstrading"),  # substitution
+        ("dandonghongxiangtrading", "dandonghongxiangtradng"),  # deletion
+        ("dandonghongxiangtrading", "ddandonghongxiangtrading"),  # insertion at the front
+    ],
+)
+def test_names_one_edit_apart_share_a_typo_key(name: str, typo: str) -> None:
+    assert set(typo_keys(name)) & set(typo_keys(typo))
+
+
+def test_names_two_letters_apart_or_short_share_no_typo_key() -> None:
+    assert not set(typo_keys("dandonghongxiangtrading")) & set(typo_keys("dandongguangmeitrading"))
+    assert not set(typo_keys("dandonghongxiangtrading")) & set(typo_keys("dandonghongxiangshipping"))
+    assert typo_keys("kkbank") == ()  # too short: its deletions would match unrelated names
+    keys = typo_keys("chinapoly")
+    assert "chinapoly" in keys and "hinapoly" in keys and "chinapol" in keys and len(keys) == len(set(keys))
