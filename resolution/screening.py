@@ -8,7 +8,7 @@ executed; each record then runs those steps again as one SELECT over the record 
 the query table), each step a common table expression, so no table is made or dropped per call.
 
 From ``KEY_INDEX_MIN_ROWS`` records of a type, the blocking keys of the existing records are
-indexed once (Splink's own rule expressions, evaluated by DuckDB) and each call hands Splink's SQL
+indexed once (Splink's own rule expressions, evaluated by DuckDB, hashed and sorted) and each call hands Splink's SQL
 only the rows sharing a key with the record, with their term-frequency rows: the pairs are the
 same, the cost no longer grows with the index. A test checks the answers against a fresh
 ``predict_between`` for each record, with and without the index. (Latency still creeps up by
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
@@ -68,8 +69,9 @@ class _TypeIndex:
     names: dict[str, str]
     records_view: str = ""  # the name Splink's SQL reads the existing records by
     existing: Any = None  # those records (Arrow), from which each call takes its candidates
-    keys_sql: str = ""  # SELECT k: the blocking keys of the query record
-    candidates_sql: str = ""  # SELECT DISTINCT pos of the rows holding one of the keys ($keys)
+    keys_sql: str = ""  # SELECT h: the hashed blocking keys of the query record
+    key_hashes: Any = None  # every existing row's hashed blocking keys, sorted (numpy uint64)
+    key_rows: Any = None  # the row (position in ``existing``) of each of them
     # term-frequency lookups: (view name, column, the table, row of each value) for each column
     frequencies: list[tuple[str, str, Any, dict[Any, int]]] = field(default_factory=list)
 
@@ -141,12 +143,15 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
 
 
 def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
-    """Index every blocking key of the existing records (DuckDB ART index), so that each call
-    hands Splink's SQL only the rows that share a key with the record instead of all of them.
+    """Index every blocking key of the existing records, so that each call hands Splink's SQL
+    only the rows that share a key with the record instead of all of them.
 
     The keys are Splink's own rule expressions evaluated by DuckDB on both sides, so the
     candidates are exactly the rows some rule can pair with the record: the scored pairs are the
-    same as over every row (a test compares with a fresh ``predict_between``)."""
+    same as over every row (a test compares with a fresh ``predict_between``). The index is the
+    keys' 64-bit hashes sorted, searched with numpy: a lookup takes microseconds where DuckDB
+    took 14 ms to plan and run it against an ART index. A hash shared by two keys only adds a
+    candidate, which Splink's own blocking SQL then leaves unpaired."""
     rules = _rule_keys(prepared.linker)
     if rules is None:
         log.warning("screening %s: a blocking rule is not a conjunction of equalities; every "
@@ -155,20 +160,28 @@ def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
     connection = index.connection
     records_view = prepared.records.physical_name
     existing = prepared.table.combine_chunks()  # one chunk: taking a few rows per call stays cheap
-    keys_table = f"{index.query_table}_keys"
     connection.register("screen_existing", existing.append_column("pos", pa.array(range(existing.num_rows), pa.int64())))
-    connection.execute(f"CREATE OR REPLACE TABLE {keys_table} AS {_keys_sql(rules, 'screen_existing')}")
+    keys = connection.sql(f"SELECT hash(k) AS h, pos FROM ({_keys_sql(rules, 'screen_existing')}) ORDER BY h").to_arrow_table()
     connection.unregister("screen_existing")
-    connection.execute(f"CREATE INDEX {keys_table}_k ON {keys_table}(k)")
+    index.key_hashes = keys.column("h").to_numpy()
+    index.key_rows = keys.column("pos").to_numpy()
     connection.register(records_view, existing)  # the one copy of the rows, read through the view
     index.records_view, index.existing = records_view, existing
-    index.keys_sql = f"SELECT DISTINCT k FROM ({_keys_sql(rules, f'(SELECT *, 0 AS pos FROM {index.query_table})')})"
-    index.candidates_sql = f"SELECT DISTINCT pos FROM {keys_table} WHERE k = ANY($keys)"
+    index.keys_sql = f"SELECT DISTINCT hash(k) FROM ({_keys_sql(rules, f'(SELECT *, 0 AS pos FROM {index.query_table})')})"
     for column, view in prepared.tf_tables.items():  # Splink joins these to every row it reads
         table = connection.sql(f"SELECT * FROM {view}").to_arrow_table().combine_chunks()
         connection.register(view, table)
         row_of = {value: row for row, value in enumerate(table.column(column).to_pylist())}
         index.frequencies.append((view, column, table, row_of))
+
+
+def _candidate_rows(index: _TypeIndex, hashes: list[int]) -> list[int]:
+    """Positions of the existing rows holding one of the hashed keys, ascending."""
+    wanted = np.asarray(hashes, dtype=np.uint64)
+    starts = np.searchsorted(index.key_hashes, wanted, side="left")
+    ends = np.searchsorted(index.key_hashes, wanted, side="right")
+    found = [index.key_rows[start:end] for start, end in zip(starts, ends, strict=True) if end > start]
+    return np.unique(np.concatenate(found)).tolist() if found else []
 
 
 class Screener:
@@ -221,10 +234,9 @@ class Screener:
         row = {**features(record), "unique_id": QUERY_ID}
         connection = index.connection
         connection.register(index.query_table, arrow_table(index.spec, [row]))  # replaces the last
-        if index.candidates_sql:
-            keys = [key for (key,) in connection.execute(index.keys_sql).fetchall()]
-            positions = sorted(p for (p,) in connection.execute(index.candidates_sql, {"keys": keys}).fetchall())
-            candidates = index.existing.take(positions)
+        if index.key_hashes is not None:
+            hashes = [h for (h,) in connection.execute(index.keys_sql).fetchall()]
+            candidates = index.existing.take(_candidate_rows(index, hashes))
             connection.register(index.records_view, candidates)
             for view, column, table, row_of in index.frequencies:
                 values = {*candidates.column(column).to_pylist(), row.get(column)}

@@ -55,7 +55,7 @@ def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[P
     screener = Screener(run_dir, key_index_min_rows=0 if key_index else 10**9)
     assert screener.entity_types == ["company", "person", "vessel"]
     # every type's rules are equalities: with the index each call scores only rows sharing a key
-    assert all(bool(index.candidates_sql) is key_index for index in screener._indexes.values())  # noqa: SLF001
+    assert all((index.key_hashes is not None) is key_index for index in screener._indexes.values())  # noqa: SLF001
     found_any = 0
     for query in _queries(records):
         index = screener._indexes[query.entity_type.value]  # noqa: SLF001 - the ranking of the same index
