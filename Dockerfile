@@ -2,6 +2,8 @@
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# the screening worker's allocator (resolution/allocator.py: glibc's malloc makes it creep)
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY resolution ./resolution
 COPY service ./service

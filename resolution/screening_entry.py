@@ -19,3 +19,10 @@ def screen_in_worker(payload: dict[str, Any], limit: int) -> list[dict[str, Any]
     from resolution.screening import screen_in_worker as screen
 
     return screen(payload, limit)
+
+
+def allocator_in_use() -> str:
+    """``jemalloc`` or ``system``: what the worker process allocates memory with."""
+    from resolution.allocator import loaded_allocator
+
+    return loaded_allocator()

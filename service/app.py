@@ -32,7 +32,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             log.warning(warning)
         repository = GraphRepository.connect(active)
         app.state.repository = repository
-        app.state.screening = ScreeningClient(active.run_dir)
+        app.state.screening = ScreeningClient(active.run_dir, allocator=active.screening_allocator)
         try:
             yield
         finally:

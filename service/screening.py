@@ -2,19 +2,26 @@
 
 The worker imports Splink and holds the run's records and models; the API process only sends it
 validated records. The pool starts on the first ``POST /match`` (building the index takes a
-moment) and is shut down with the app.
+moment) and is shut down with the app. The worker is started with jemalloc preloaded when it is
+installed (``TRACEGRAPH_API_SCREENING_ALLOCATOR``, see ``resolution.allocator``): with glibc's
+malloc its latency creeps up over thousands of calls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from resolution import screening_entry
+from resolution.allocator import find_jemalloc, preloaded
 from service.errors import DatabaseUnavailable
+
+
+log = logging.getLogger("service")
 
 
 class ScreeningUnavailable(DatabaseUnavailable):
@@ -22,10 +29,14 @@ class ScreeningUnavailable(DatabaseUnavailable):
 
 
 class ScreeningClient:
-    def __init__(self, run_dir: Path | None) -> None:
+    def __init__(self, run_dir: Path | None, *, allocator: Literal["jemalloc", "system"] = "jemalloc") -> None:
         self.run_dir = run_dir
         self._pool: ProcessPoolExecutor | None = None
         self._lock = asyncio.Lock()
+        self._preload = find_jemalloc() if allocator == "jemalloc" else None
+        if allocator == "jemalloc" and self._preload is None:
+            log.warning("jemalloc is not installed: the screening worker uses the system allocator, and its "
+                        "latency creeps up over thousands of calls (scripts/ensure-prereqs.sh installs it)")
 
     async def _ensure_pool(self) -> ProcessPoolExecutor:
         if self.run_dir is None:
@@ -34,11 +45,19 @@ class ScreeningClient:
             raise ScreeningUnavailable(f"run folder {self.run_dir} has no resolved records to screen against")
         async with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
+                pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                     initializer=screening_entry.init_worker, initargs=(str(self.run_dir),),
                 )
+                with preloaded(self._preload):  # the first task starts the worker process
+                    pool.submit(screening_entry.allocator_in_use)
+                self._pool = pool
         return self._pool
+
+    async def allocator(self) -> str:
+        """The allocator the worker process runs with (``jemalloc`` or ``system``)."""
+        pool = await self._ensure_pool()
+        return await asyncio.get_running_loop().run_in_executor(pool, screening_entry.allocator_in_use)
 
     async def screen(self, record: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         pool = await self._ensure_pool()

@@ -21,7 +21,8 @@ def _comma_list(value: Any) -> Any:
 
 class ServiceSettings(BaseSettings):
     """``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and ``TRACEGRAPH_API_*``:
-    query timeout in seconds, connection pool size, ``RUN_DIR`` for screening, and access:
+    query timeout in seconds, connection pool size, ``RUN_DIR`` for screening (and
+    ``SCREENING_ALLOCATOR``, ``jemalloc`` or ``system``, for its worker process), and access:
     ``KEYS`` (comma-separated API keys for POST /match and /metrics), ``PROTECT_READS`` (reads need a
     key too), ``CORS_ORIGINS`` (comma-separated; CORS is off when empty) and ``ENVIRONMENT``
     (``production`` refuses to start without API keys or with the development Neo4j password)."""
@@ -37,6 +38,9 @@ class ServiceSettings(BaseSettings):
     connection_timeout_s: float = Field(5.0, gt=0, le=60)
     run_dir: Path | None = Field(
         None, description="Run folder whose records and models POST /match screens against"
+    )
+    screening_allocator: Literal["jemalloc", "system"] = Field(
+        "jemalloc", description="Memory allocator of the screening worker (jemalloc when installed)"
     )
     environment: Literal["local", "production"] = "local"
     keys: Annotated[list[SecretStr], NoDecode] = Field(
