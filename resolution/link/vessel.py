@@ -38,12 +38,18 @@ def changeable_identifier(column: str) -> cl.CustomComparison:
 
 
 def imo_comparison() -> cl.CustomComparison:
+    """An IMO number names one hull for life and carries a check digit: two different ships share
+    one only when a valid number is mistyped into another ship's (u about 1e-3 errors per record
+    times 1 in tens of thousands of numbers). u was 1e-6: enough while the prior was large, but at
+    58k vessel records the prior is about -15 bits and a renamed, reflagged ship with a new MMSI
+    and call sign fell below the merge threshold on its IMO alone (recall 0.70 at 1M records;
+    0.95 with 1e-8, precision unchanged)."""
     return cl.CustomComparison(
         output_column_name="imo",
         comparison_levels=[
             cll.NullLevel("imo"),
             cll.ExactMatchLevel("imo").configure(
-                m_probability=0.98, fix_m_probability=True, u_probability=1e-6, fix_u_probability=True
+                m_probability=0.98, fix_m_probability=True, u_probability=1e-8, fix_u_probability=True
             ),
             cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
         ],
