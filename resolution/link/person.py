@@ -38,10 +38,13 @@ def dob_comparison() -> cl.CustomComparison:
             cll.CustomLevel("length(dob_l) = 10 AND dob_l = dob_r", "full date equal").configure(
                 m_probability=0.75, fix_m_probability=True
             ),
-            cll.CustomLevel("birth_year_l = birth_year_r", "year equal").configure(
-                m_probability=0.22, fix_m_probability=True
-            ),
-            # a different date of birth is strong evidence of a different person (namesakes)
+            # one side gives only the year: the year is all there is to compare
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND (length(dob_l) < 10 OR length(dob_r) < 10)",
+                "year equal, one date partial",
+            ).configure(m_probability=0.22, fix_m_probability=True),
+            # a different date of birth is strong evidence of a different person (namesakes), also
+            # when the year is the same: two full dates that differ are two birthdays
             cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
         ],
     )
