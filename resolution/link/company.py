@@ -71,11 +71,28 @@ def name_comparison() -> cl.CustomComparison:
     )
 
 
+def legal_form_comparison() -> cl.CustomComparison:
+    """The kind of legal form (``co ltd``, ``corp``, ``co``...; see ``legal_form_kind``): firms that
+    share a name but not a form ("Hamhung Jinsan Trading Corporation" and "... Company") are often
+    two firms, and a record with the name alone must not bridge them. A firm's sources mostly
+    write its form one way, but not always (customs abbreviates): m is fixed so that a different
+    form weighs against a match without vetoing it."""
+    return cl.CustomComparison(
+        output_column_name="legal_form",
+        comparison_levels=[
+            cll.NullLevel("legal_form"),
+            cll.ExactMatchLevel("legal_form").configure(m_probability=0.9, fix_m_probability=True),
+            cll.ElseLevel().configure(m_probability=0.1, fix_m_probability=True),
+        ],
+    )
+
+
 def spec() -> ModelSpec:
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
             name_comparison(),
+            legal_form_comparison(),
             cl.ExactMatch("country"),
             cl.ExactMatch("registration_number"),
             cl.JaroWinklerAtThresholds("address_std", [0.95, 0.85]),
@@ -102,5 +119,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_compact")],
         distinct_columns=("name_compact", "country"),
         tf_columns=("name_compact",),
-        columns=input_columns("registration_number", "address_std") | {"name_typo_keys": "VARCHAR[]"},
+        columns=input_columns("registration_number", "address_std", "legal_form") | {"name_typo_keys": "VARCHAR[]"},
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from resolution.models import EntityType, Record
-from resolution.standardise.names import name_keys, standardise_address, standardise_name, typo_keys
+from resolution.standardise.names import (
+    legal_form_kind,
+    name_keys,
+    standardise_address,
+    standardise_name,
+    typo_keys,
+)
 
 
 def features(record: Record) -> dict[str, Any]:
@@ -26,6 +32,7 @@ def features(record: Record) -> dict[str, Any]:
         row["registration_number"] = record.registration_number
         row["address_std"] = standardise_address(record.address)
         row["name_typo_keys"] = typo_keys(std.compact) or None
+        row["legal_form"] = legal_form_kind(std.legal_form)
     elif record.entity_type is EntityType.PERSON:
         row["dob"] = record.date_of_birth
         row["birth_year"] = record.date_of_birth[:4] if record.date_of_birth else None

@@ -163,6 +163,24 @@ def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
     return tokens, None
 
 
+# Spellings of the same legal form, word by word, so that a form's kind can be compared:
+# "Company Limited", "Co., Ltd.", "CO LTD", "Limited Company", 有限公司, "Youxian Gongsi" are one
+# kind ("co ltd"); "Corporation" and "CORP" another ("corp"); "Company" and "CO" a third ("co").
+_LEGAL_WORDS = {"company": "co", "limited": "ltd", "corporation": "corp", "incorporated": "inc",
+                "private": "pte", "pvt": "pte", "gongsi": "co", "youxian": "ltd"}
+_LEGAL_KINDS = {"limited liability company": "llc"}
+
+
+def legal_form_kind(form: str | None) -> str | None:
+    """The kind of a legal form as ``StandardName.legal_form`` gives it, written one way:
+    ``company limited`` -> ``co ltd``, ``corporation`` -> ``corp``, ``youxian gongsi`` -> ``co ltd``."""
+    if not form:
+        return None
+    if form in _LEGAL_KINDS:
+        return _LEGAL_KINDS[form]
+    return " ".join(sorted({_LEGAL_WORDS.get(word, word) for word in form.split()}))
+
+
 # Two-character Chinese surnames; any other Han-script personal name starts with a one-character
 # surname. (Enough to split a name written 吴明华 as "wu minghua", like its pinyin spelling.)
 _COMPOUND_SURNAMES = frozenset(

@@ -1,6 +1,6 @@
 import pytest
 
-from resolution.standardise.names import name_keys, standardise_address, standardise_name, typo_keys
+from resolution.standardise.names import legal_form_kind, name_keys, standardise_address, standardise_name, typo_keys
 
 
 def test_legal_forms_and_scripts_meet_in_one_compact_form() -> None:
@@ -93,3 +93,22 @@ def test_names_two_letters_apart_or_short_share_no_typo_key() -> None:
     assert typo_keys("kkbank") == ()  # too short: its deletions would match unrelated names
     keys = typo_keys("chinapoly")
     assert "chinapoly" in keys and "hinapoly" in keys and "chinapol" in keys and len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("names", "kind"),
+    [
+        (["Dandong X Co., Ltd.", "DANDONG X COMPANY LIMITED", "丹东鸿祥贸易有限公司", "Dalian X Youxian Gongsi",
+          "X Limited Company", "X Co Limitde"], "co ltd"),
+        (["Hamhung X Corporation", "HAMHUNG X CORP", "X Corporaiton"], "corp"),
+        (["Hamhung X Company", "HAMHUNG X CO", "Foo Comapny"], "co"),
+        (["X Limited Liability Company", "X LLC"], "llc"),
+    ],
+)
+def test_spellings_of_one_legal_form_are_one_kind(names: list[str], kind: str) -> None:
+    assert {legal_form_kind(standardise_name(n).legal_form) for n in names} == {kind}
+
+
+def test_a_name_without_a_legal_form_has_no_kind() -> None:
+    assert legal_form_kind(standardise_name("Korea Kumsan Trading").legal_form) is None
+    assert legal_form_kind(None) is None
