@@ -83,7 +83,9 @@ def _golden(entity_type: str, eid: str, members: list[Record], listed: list[List
 
 
 def _record_row(record: Record, eid: str, probability: float) -> dict[str, Any]:
-    data = record.model_dump(exclude={"attributes"}, exclude_none=True)
+    # the fields as they are (text, the alias list, the type's value): what model_dump(exclude_none)
+    # gives, at a fraction of its cost for a million records
+    data = {k: v for k, v in record.__dict__.items() if v is not None and k != "attributes"}
     data["entity_type"] = record.entity_type.value
     data.update({f"attr_{k}": v for k, v in record.attributes.items()})
     return {"key": record.key, "entity_id": eid, "probability": round(probability, 6), "props": data}

@@ -46,15 +46,32 @@ def evidence_table(pairs: pa.Table) -> pa.Table:
 
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
     """``pairs.jsonl`` rows for one entity type's scored pairs, in the table's order, built a
-    batch at a time from the evidence columns only."""
+    batch at a time from the evidence columns only (the same rows as ``pair_evidence``)."""
     if pairs.num_rows == 0:
         return
     slim = evidence_table(pairs)
-    names = slim.column_names
+    weight_columns = [(c.removeprefix("mw_"), c) for c in slim.column_names
+                      if c.startswith("mw_") and not c.startswith("mw_tf_adj")]
+    tf_columns = [(c.removeprefix("mw_tf_adj_"), c) for c in slim.column_names if c.startswith("mw_tf_adj_")]
     for batch in slim.to_batches(max_chunksize=_BATCH_ROWS):
-        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for values in zip(*columns, strict=True):
-            yield pair_evidence(entity_type, dict(zip(names, values, strict=True)), merge_threshold)
+        def values(column: str, batch: pa.RecordBatch = batch) -> list[Any]:
+            return batch.column(column).to_pylist()
+
+        weights = [(short, values(column)) for short, column in weight_columns]
+        adjustments = [(short, values(column)) for short, column in tf_columns]
+        ids = zip(values("unique_id_l"), values("unique_id_r"), values("match_probability"),
+                  values("match_weight"), strict=True)
+        for i, (left, right, probability, weight) in enumerate(ids):
+            yield {
+                "entity_type": entity_type,
+                "record_l": left,
+                "record_r": right,
+                "match_probability": round(probability, 6),
+                "match_weight": round(weight, 4),
+                "merged": probability >= merge_threshold,
+                "weights": {short: round(v, 4) for short, column in weights if (v := column[i]) is not None},
+                "tf_adjustments": {short: round(v, 4) for short, column in adjustments if (v := column[i]) is not None},
+            }
 
 
 @dataclass
