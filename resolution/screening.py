@@ -8,14 +8,14 @@ executed; each record then runs those steps again as one SELECT over the record 
 the query table), each step a common table expression, so no table is made or dropped per call.
 
 From ``KEY_INDEX_MIN_ROWS`` records of a type, the blocking keys of the existing records are
-indexed once (Splink's own rule expressions, evaluated by DuckDB, hashed and sorted) and each call hands Splink's SQL
-only the rows sharing a key with the record, with their term-frequency rows: the pairs are the
-same, the cost no longer grows with the index. A test checks the answers against a fresh
-``predict_between`` for each record, with and without the index. (Latency still creeps up by
-a few ms over thousands of calls: see docs/benchmarks.md.)
+indexed once (Splink's own rule expressions, evaluated by DuckDB, hashed and sorted) and each
+call hands Splink's SQL only the rows sharing a key with the record, with their term-frequency
+rows: the pairs are the same, the cost no longer grows with the index. A test checks the answers
+against a fresh ``predict_between`` for each record, with and without the index.
 
 The API runs this in a separate worker process (see ``service.screening``), so the API process
-itself never imports Splink.
+itself never imports Splink; that process runs with jemalloc, without which the latency creeps up
+over thousands of calls (see ``resolution.allocator`` and docs/benchmarks.md).
 """
 
 from __future__ import annotations
