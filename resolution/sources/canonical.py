@@ -250,7 +250,7 @@ def open_csv(path: Path) -> tuple[list[str], str, Iterator[Row]]:
             for line, cells, error in records:
                 if error is not None:
                     yield line, dict(zip(columns, cells, strict=False)), ("<row>", error)
-                elif any(cell.strip() for cell in cells):
+                elif any(map(str.strip, cells)):  # a row of blank cells is no row
                     row, problem = _row_of(columns, cells)
                     yield line, row, problem
 
@@ -357,6 +357,8 @@ def _texts(value: Any) -> Iterator[str]:
 
 
 def _text_problem(text: str) -> str | None:
+    if text.isascii():  # nearly every field: only a NUL can be wrong with it
+        return "contains a NUL character" if "\x00" in text else None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
