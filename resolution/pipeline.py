@@ -110,6 +110,12 @@ def resolve(
         timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
         say(f"linked {count} {entity_type.value} records in {timings[f'link_{entity_type.value}']} s")
 
+    # sorted by entity type, then pair (a pair written twice is adjacent: the loader relies on it);
+    # written now so that the scored pairs are not held while the entities are built
+    write_jsonl(out / PAIRS, itertools.chain.from_iterable(
+        evidence_rows(kind, table, settings.merge_threshold) for kind, table in sorted(scored, key=lambda s: s[0])))
+    del scored, result
+
     t0 = time.perf_counter()
     graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
                         outcome.review)
@@ -117,9 +123,6 @@ def resolve(
 
     graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
-    # sorted by entity type, then pair (a pair written twice is adjacent: the loader relies on it)
-    write_jsonl(out / PAIRS, itertools.chain.from_iterable(
-        evidence_rows(kind, table, settings.merge_threshold) for kind, table in sorted(scored, key=lambda s: s[0])))
     # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
