@@ -39,11 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
-from resolution.link.evidence import pair_evidence
+from resolution.link.evidence import evidence_rows
 from resolution.pipeline import RunSummary
 from resolution.run_folder import (
     PAIRS,
@@ -202,9 +204,10 @@ def score_new_records(
     model: dict[str, Any],
     out_dir: Path,
     settings: ResolutionSettings,
-) -> list[dict[str, Any]]:
+) -> pa.Table | None:
     """Scored pairs (at or above the review threshold) between new and existing records and among
-    new ones, with a trained model; term frequencies come from all rows, as in a full run."""
+    new ones, with a trained model; term frequencies come from all rows, as in a full run. None
+    when there was nothing to score."""
     from resolution.link.backends import open_backend  # Splink is imported only when linking
     from resolution.link.engine import SPECS, arrow_table, check_model_dialect, prepare_linker
 
@@ -212,7 +215,7 @@ def score_new_records(
     spec = SPECS[entity_type]()
     engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=settings.duckdb_memory_limit,
                           record_count=len(existing_rows) + len(new_rows))
-    rows: list[dict[str, Any]] = []
+    tables: list[pa.Table] = []
     try:
         with _quiet_splink():
             db_api = engine.db_api
@@ -222,17 +225,17 @@ def score_new_records(
             if existing_rows:
                 existing = db_api.register(arrow_table(spec, existing_rows), dataset_display_name=f"{entity_type}_existing")
                 between = linker.inference.predict_between(existing, new, threshold_match_probability=threshold)
-                rows.extend(engine.fetch(between).to_pylist())
+                tables.append(engine.fetch(between))
             if len(new_rows) > 1:
                 within = linker.inference.predict_within(new, threshold_match_probability=threshold)
-                rows.extend(engine.fetch(within).to_pylist())
+                tables.append(engine.fetch(within))
     except LinkageError:
         raise
     except Exception as exc:
         raise LinkageError(f"linking new {entity_type} records on {settings.backend} failed: {exc}") from exc
     finally:
         engine.close()
-    return rows
+    return pa.concat_tables(tables, promote_options="default") if tables else None
 
 
 def _oriented(evidence: dict[str, Any]) -> dict[str, Any]:
@@ -295,19 +298,20 @@ def _link(
                 merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
                 memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
             )
-            rows = linked.pairs.to_pylist()
+            scored = linked.pairs
             result.relinked.add(kind)
             result.notes[kind] = linked.training_notes
         elif changed and model_path.exists():
-            rows = score_new_records(
+            scored = score_new_records(
                 kind, [features(r) for r in records if r.key not in increment.changed],
                 [features(r) for r in changed], model=json.loads(model_path.read_text(encoding="utf-8")),
                 out_dir=out, settings=settings,
             )
         else:
-            rows = []
-        result.new_pairs += len(rows)
-        result.evidence.extend(_oriented(pair_evidence(kind, row, settings.merge_threshold)) for row in rows)
+            scored = None
+        if scored is not None:
+            result.new_pairs += scored.num_rows
+            result.evidence.extend(_oriented(row) for row in evidence_rows(kind, scored, settings.merge_threshold))
         result.seconds[f"link_{kind}"] = round(time.perf_counter() - t0, 3)
         say(f"linked {len(changed)} new {kind} records against {len(records) - len(changed)} in "
             f"{result.seconds[f'link_{kind}']} s")

@@ -19,26 +19,6 @@ _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight"
 _BATCH_ROWS = 50_000
 
 
-def pair_evidence(entity_type: str, row: dict[str, Any], merge_threshold: float) -> dict[str, Any]:
-    """One scored pair as ``pairs.jsonl`` keeps it (the full and the incremental run share it)."""
-    weights = {
-        k.removeprefix("mw_"): round(v, 4)
-        for k, v in row.items()
-        if k.startswith("mw_") and v is not None and not k.startswith("mw_tf_adj")
-    }
-    tf = {k.removeprefix("mw_tf_adj_"): round(v, 4) for k, v in row.items() if k.startswith("mw_tf_adj_") and v is not None}
-    return {
-        "entity_type": entity_type,
-        "record_l": row["unique_id_l"],
-        "record_r": row["unique_id_r"],
-        "match_probability": round(row["match_probability"], 6),
-        "match_weight": round(row["match_weight"], 4),
-        "merged": row["match_probability"] >= merge_threshold,
-        "weights": weights,
-        "tf_adjustments": tf,
-    }
-
-
 def evidence_table(pairs: pa.Table) -> pa.Table:
     """Only the columns evidence keeps (ids, probability, match weight, ``mw_*``)."""
     return pairs.select([*_ID_COLUMNS, *(c for c in pairs.column_names if c.startswith("mw_"))])
@@ -46,7 +26,7 @@ def evidence_table(pairs: pa.Table) -> pa.Table:
 
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
     """``pairs.jsonl`` rows for one entity type's scored pairs, in the table's order, built a
-    batch at a time from the evidence columns only (the same rows as ``pair_evidence``)."""
+    batch at a time from the evidence columns only. The full and the incremental run share it."""
     if pairs.num_rows == 0:
         return
     slim = evidence_table(pairs)
