@@ -23,13 +23,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     ConnectionAcquisitionTimeoutError,
     DatabaseUnavailable,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -104,6 +105,8 @@ class _Position:
     current: str | None = None
     rows_in_current: int = 0
     rows_before: int = 0
+    # rows of batches whose commit was cut off by a broken connection: Neo4j may hold them or not
+    rows_unsure: int = 0
 
     @property
     def rows(self) -> int:
@@ -125,6 +128,9 @@ class _Position:
         if self.current is not None:
             where += f" (stopped in {self.current}.jsonl after {self.rows_in_current} of its rows"
             where += f"; complete: {', '.join(self.done)})" if self.done else ")"
+        if self.rows_unsure:
+            where += (f", and {self.rows_unsure} more rows were being committed when the connection "
+                      "broke, so Neo4j may hold them too")
         return where
 
 
@@ -223,16 +229,28 @@ def _merged_pairs(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield _matched_row(row)
 
 
+class _CommitUnknown(Exception):
+    """A batch whose commit was under way when the connection broke (the driver's
+    ``IncompleteCommit``): Neo4j may have made it or not, and nobody can tell from here."""
+
+    def __init__(self, rows: int, cause: IncompleteCommit) -> None:
+        super().__init__(str(cause))
+        self.rows, self.cause = rows, cause
+
+
 def _write_batch(driver: Driver, database: str, texts: list[str], batch: list[dict[str, Any]]) -> int:
-    with driver.session(database=database) as session:
-        for text in texts:
-            session.execute_write(_write, text, batch)
+    try:
+        with driver.session(database=database) as session:
+            for text in texts:
+                session.execute_write(_write, text, batch)
+    except IncompleteCommit as exc:
+        raise _CommitUnknown(len(batch), exc) from exc
     return len(batch)
 
 
 def _write_batches(
     driver: Driver, settings: ResolutionSettings, texts: list[str], rows: Iterable[dict[str, Any]],
-    written: Callable[[int], None],
+    written: Written,
 ) -> None:
     """Write ``rows`` in batches (each batch runs ``texts`` in order, a transaction each) with up
     to ``settings.load_writers`` transactions at once, calling ``written(n)`` as each batch commits.
@@ -241,13 +259,18 @@ def _write_batches(
     may commit in any order; a batch that meets a deadlock is retried by the driver. While Neo4j
     writes, this thread reads and prepares the next batch, so Python and Neo4j overlap too. When a
     batch fails, the batches already running are let finish first, so ``written`` has counted
-    exactly the rows that were committed when the error is raised.
+    exactly the rows that were committed when the error is raised, and, apart, those of any batch
+    whose commit the broken connection left unknown (``committed=False``).
     """
     database = settings.neo4j_database
     batches = _batches(rows, settings.batch_size)
     if settings.load_writers == 1:
         for batch in batches:
-            written(_write_batch(driver, database, texts, batch))
+            try:
+                written(_write_batch(driver, database, texts, batch))
+            except _CommitUnknown as exc:
+                written(exc.rows, committed=False)
+                raise exc.cause from exc
         return
     with ThreadPoolExecutor(max_workers=settings.load_writers, thread_name_prefix="load") as pool:
         pending: set[Future[int]] = set()
@@ -272,11 +295,20 @@ def _write_batches(
         raise failure
 
 
-def _counter(position: _Position, progress: Progress | None) -> Callable[[int], None]:
+class Written(Protocol):
+    """Told the rows of each batch that commits (or, ``committed=False``, may have committed)."""
+
+    def __call__(self, rows: int, *, committed: bool = True) -> None: ...
+
+
+def _counter(position: _Position, progress: Progress | None) -> Written:
     """What ``_write_batches`` calls as each batch of the current file commits."""
     file_name = position.current or ""
 
-    def written(rows: int) -> None:
+    def written(rows: int, *, committed: bool = True) -> None:
+        if not committed:
+            position.rows_unsure += rows
+            return
         position.rows_in_current += rows
         if progress:
             progress(file_name, rows)
@@ -284,13 +316,17 @@ def _counter(position: _Position, progress: Progress | None) -> Callable[[int], 
     return written
 
 
-def _count(done: Iterable[Future[int]], written: Callable[[int], None]) -> BaseException | None:
-    """Report the committed batches among ``done``; returns the first failure, if any."""
+def _count(done: Iterable[Future[int]], written: Written) -> BaseException | None:
+    """Report the committed batches among ``done``; returns the first failure, if any (for a
+    batch whose commit is unknown, the driver's error, after its rows are reported as unsure)."""
     failure = None
     for future in done:
         if future.cancelled():
             continue
         if (error := future.exception()) is not None:
+            if isinstance(error, _CommitUnknown):
+                written(error.rows, committed=False)
+                error = error.cause
             failure = failure or error
         else:
             written(future.result())

@@ -237,6 +237,10 @@ def test_neo4j_stopped_during_load_then_the_load_again_completes_the_graph(
     assert found, message
     committed = int(found.group(1))
     assert 2 * BATCH <= committed < expected["Record"], message
+    # a batch whose commit was under way when Neo4j died may or may not be in the graph: the
+    # message says how many such rows there are (the driver cannot know either)
+    unsure = re.search(r"and (\d+) more rows were being committed when the connection broke", message)
+    unsure_rows = int(unsure.group(1)) if unsure else 0
     print(f"{how}: the load exited {exit_s:.1f} s after Neo4j went down with: {message}")
 
     code, _, err = finish(start_load(run_dir, fault_server.settings), LOAD_EXIT_TIMEOUT_S)
@@ -247,7 +251,8 @@ def test_neo4j_stopped_during_load_then_the_load_again_completes_the_graph(
     fault_server.start()
     partial = counts_now(up)
     assert partial["Entity"] == expected["Entity"]      # earlier stages were committed
-    assert partial["Record"] == committed              # what the message said, exactly
+    # what the message said, exactly, give or take the rows it named as unknown
+    assert committed <= partial["Record"] <= committed + unsure_rows, (partial, message)
     assert partial["Record"] < expected["Record"]      # the third batch never committed
     assert partial != expected
 
