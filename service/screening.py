@@ -22,6 +22,7 @@ from service.errors import DatabaseUnavailable
 
 
 log = logging.getLogger("service")
+WORKER_EXIT_TIMEOUT_S = 5.0
 
 
 class ScreeningUnavailable(DatabaseUnavailable):
@@ -70,6 +71,16 @@ class ScreeningClient:
             raise ScreeningUnavailable(f"the screening worker failed: {exc}") from exc
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the worker process and wait for it. ``shutdown(wait=False)`` alone let the API exit
+        before the worker had stopped, and the worker stayed, idle and holding the index (hundreds
+        of MB; GBs at a million records); one busy building its index would not stop for minutes.
+        So it is terminated and reaped (the executor has no public way to do that before 3.14)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=WORKER_EXIT_TIMEOUT_S)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
+
+import httpx
 
 import pytest
 
 from resolution.allocator import find_jemalloc
 from resolution.pipeline import RunSummary
 from service.screening import ScreeningClient
+from tests.api_server import serve_api
 
 
 def _worker_allocator(run_dir: Path, allocator: str) -> str:
@@ -29,3 +33,49 @@ def test_the_worker_runs_with_the_chosen_allocator_and_the_api_process_is_untouc
     assert find_jemalloc(), "scripts/ensure-prereqs.sh installs libjemalloc2"
     assert _worker_allocator(small_run[0], allocator) == allocator
     assert "LD_PRELOAD" not in os.environ
+
+
+def _pool_workers(pid: int) -> list[int]:
+    """Child processes of ``pid`` that are process-pool workers (not the resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _api_pid(port: str) -> int:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"uvicorn" in b" ".join(args) and port.encode() in args:
+            return int(cmdline.parent.name)
+    raise AssertionError(f"no API process on port {port}")
+
+
+def test_the_worker_process_ends_with_the_api(small_run: tuple[Path, RunSummary]) -> None:
+    """A graceful stop of the API (SIGTERM) used to leave its screening worker running, idle and
+    holding the whole index, after the API had exited."""
+    env = {**os.environ, "TRACEGRAPH_API_RUN_DIR": str(small_run[0])}
+    with serve_api(env, wait_for_health=False) as url:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.post(f"{url}/match", json={"entity_type": "company", "name": "DANDONG"}, timeout=60)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the API did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200, response.text
+        workers = _pool_workers(_api_pid(url.rsplit(":", 1)[1]))
+        assert workers, "the API runs POST /match in a worker process"
+    for pid in workers:  # stopped and reaped by the API on its way out
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
