@@ -45,7 +45,7 @@ from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
-from resolution.link.evidence import evidence_rows
+from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.pipeline import RunSummary
 from resolution.run_folder import (
     PAIRS,
@@ -381,17 +381,10 @@ def resolve_increment(
     kind_of = {r.key: r.entity_type.value for r in increment.records}
     kinds = {label: kind_of[label] for label in groups}  # a label is one of its members' keys
     ids = carry_over_ids(groups, kinds, before.entity_of, before.redirects)
-    probability: dict[str, float] = {}
-    review: list[tuple[str, str, float]] = []
-    for pair in linked.evidence:
-        left, right, p = pair["record_l"], pair["record_r"], pair["match_probability"]
-        if pair["merged"]:
-            probability[left] = max(probability.get(left, 0.0), p)
-            probability[right] = max(probability.get(right, 0.0), p)
-        else:
-            review.append((left, right, p))
-    graph = build_graph(increment.records, increment.relations, increment.listings, label_of, probability,
-                        review, entity_ids=ids.entity_ids)
+    outcome = PairOutcome()
+    outcome.add_evidence(linked.evidence)
+    graph = build_graph(increment.records, increment.relations, increment.listings, label_of,
+                        outcome.probability, outcome.review, entity_ids=ids.entity_ids)
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
     graph.write(out)
@@ -411,7 +404,7 @@ def resolve_increment(
         run_dir=str(out), rows_read=batch.rows_read, records=len(increment.records),
         relations=len(increment.relations), listings=len(increment.listings),
         quarantined=len(increment.quarantine), entities=counts,
-        merged_pairs=sum(1 for p in linked.evidence if p["merged"]), review_pairs=len(review),
+        merged_pairs=outcome.merged, review_pairs=len(outcome.review),
         seconds=timings, training_notes=linked.notes,
         increment={
             "previous": str(previous),

@@ -8,7 +8,7 @@ whole rows into dictionaries cost more than linking them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,7 @@ class PairOutcome:
     review: list[tuple[str, str, float]] = field(default_factory=list)
 
     def add(self, pairs: pa.Table, merge_threshold: float) -> None:
-        """Count ``pairs`` in (columnar: no row becomes a dictionary)."""
+        """Count Splink's scored ``pairs`` in (columnar: no row becomes a dictionary)."""
         if pairs.num_rows == 0:
             return
         raw = pairs.column("match_probability")
@@ -87,3 +87,14 @@ class PairOutcome:
             pc.filter(left, below).to_pylist(), pc.filter(right, below).to_pylist(),
             pc.filter(rounded, below).to_pylist(), strict=True,
         ))
+
+    def add_evidence(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Count ``pairs.jsonl`` rows in (an incremental run holds its pairs, old and new, so)."""
+        for row in rows:
+            left, right, p = row["record_l"], row["record_r"], row["match_probability"]
+            if row["merged"]:
+                self.merged += 1
+                self.probability[left] = max(self.probability.get(left, 0.0), p)
+                self.probability[right] = max(self.probability.get(right, 0.0), p)
+            else:
+                self.review.append((left, right, p))

@@ -171,6 +171,7 @@ _LEGAL_WORDS = {"company": "co", "limited": "ltd", "corporation": "corp", "incor
 _LEGAL_KINDS = {"limited liability company": "llc"}
 
 
+@lru_cache(maxsize=1024)
 def legal_form_kind(form: str | None) -> str | None:
     """The kind of a legal form as ``StandardName.legal_form`` gives it, written one way:
     ``company limited`` -> ``co ltd``, ``corporation`` -> ``corp``, ``youxian gongsi`` -> ``co ltd``."""

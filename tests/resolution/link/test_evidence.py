@@ -72,3 +72,11 @@ def test_an_empty_table_adds_nothing() -> None:
     outcome.add(empty, THRESHOLD)
     assert (outcome.merged, outcome.probability, outcome.review) == (0, {}, [])
     assert list(evidence_rows("company", empty, THRESHOLD)) == []
+
+
+def test_outcome_from_evidence_rows_equals_outcome_from_the_table() -> None:
+    from_table, from_rows = PairOutcome(), PairOutcome()
+    from_table.add(_scored(), THRESHOLD)
+    from_rows.add_evidence(evidence_rows("company", _scored(), THRESHOLD))
+    assert (from_rows.merged, from_rows.probability, from_rows.review) == \
+        (from_table.merged, from_table.probability, from_table.review)
