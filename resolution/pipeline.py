@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
 from resolution.link.evidence import PairOutcome, evidence_rows, evidence_table
 from resolution.models import EntityType
@@ -68,7 +69,24 @@ def resolve(
     """Resolve ``inputs`` into the run folder ``out`` and return what was done.
 
     With ``previous`` (a finished run folder) only the records the inputs add are linked, against
-    that run's resolved records with its models (or ``model_dir``'s), and its entity ids are kept."""
+    that run's resolved records with its models (or ``model_dir``'s), and its entity ids are kept.
+
+    Python's cyclic garbage collector is paused meanwhile (``resolution.collector``)."""
+    with collector_paused():
+        return _resolve(inputs, out, settings, model_dir=model_dir, format_name=format_name,
+                        progress=progress, previous=previous)
+
+
+def _resolve(
+    inputs: Sequence[Path],
+    out: Path,
+    settings: ResolutionSettings,
+    *,
+    model_dir: Path | None,
+    format_name: str | None,
+    progress: Progress | None,
+    previous: Path | None,
+) -> RunSummary:
     if previous is not None:
         from resolution.incremental import resolve_increment
 
