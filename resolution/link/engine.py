@@ -23,6 +23,7 @@ from splink.internals.database_api import DatabaseAPI
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
 from resolution.link.backends import open_backend
+from resolution.link.evidence import evidence_columns
 from resolution.link.model import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,10 @@ def link_entity_type(  # noqa: PLR0913
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=merge_threshold
         )
-        pairs = engine.fetch(predictions, order_by="unique_id_l, unique_id_r")
+        # only the evidence columns leave the engine: the other retained columns (both sides'
+        # values, exploded keys, gammas) made the Arrow table of a million records' pairs 4x larger
+        kept = evidence_columns(column.unquote().name for column in predictions.columns)
+        pairs = engine.fetch(predictions, ", ".join(kept), order_by="unique_id_l, unique_id_r")
         cluster_table = engine.fetch(clustered, "unique_id, cluster_id").to_pydict()
     except Exception as exc:
         raise LinkageError(f"linking {entity_type} records on {backend} failed: {exc}") from exc

@@ -19,9 +19,15 @@ _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight"
 _BATCH_ROWS = 50_000
 
 
+def evidence_columns(column_names: Iterable[str]) -> list[str]:
+    """Of a scored-pairs table's columns, those evidence keeps (ids, probability, match weight,
+    ``mw_*``), in that order."""
+    return [*_ID_COLUMNS, *(c for c in column_names if c.startswith("mw_"))]
+
+
 def evidence_table(pairs: pa.Table) -> pa.Table:
     """Only the columns evidence keeps (ids, probability, match weight, ``mw_*``)."""
-    return pairs.select([*_ID_COLUMNS, *(c for c in pairs.column_names if c.startswith("mw_"))])
+    return pairs.select(evidence_columns(pairs.column_names))
 
 
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:

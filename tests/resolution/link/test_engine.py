@@ -96,3 +96,26 @@ def test_distinct_rows_drop_a_row_that_only_lacks_what_a_fuller_row_has() -> Non
     ]
     kept = [row["unique_id"] for row in _distinct_rows(spec(), rows)]
     assert kept == ["a", "d", "e", "g", "h"]
+
+
+def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: Path) -> None:
+    """Splink's scored pairs keep every intermediate column (both sides' values, gammas...); only
+    the ids, probability, match weight and per-comparison weights are fetched (at a million
+    records the rest made the run's peak memory)."""
+    from resolution.link.engine import link_entity_type
+    from resolution.link.features import features
+    from resolution.models import Record
+    from resolution.standardise.identifiers import with_imo_check_digit
+
+    rows = [features(Record(source=source, record_id=str(i), entity_type="vessel", name=name,
+                            imo=with_imo_check_digit(f"91{i % 4:04d}"), flag="KP"))
+            for i, (source, name) in enumerate([("ofac", "CHON MA SAN"), ("ofac", "KUM UN SAN 3"),
+                                                ("ofac", "YU JONG 2"), ("ofac", "WAN HENG 11"),
+                                                ("un", "CHON MA SAN"), ("un", "KUM UN SAN 3"),
+                                                ("un", "YU JONG 2"), ("un", "WAN HENG 11")])]
+    result = link_entity_type("vessel", rows, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
+    assert result.pairs.num_rows >= 4
+    names = result.pairs.column_names
+    assert names[:4] == ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    assert {"mw_name", "mw_imo"} <= set(names[4:])
+    assert all(name.startswith("mw_") for name in names[4:])
