@@ -16,7 +16,7 @@ from resolution.errors import InputFileError
 from resolution.models import RelationType
 from resolution.run_folder import QUARANTINE_COLUMNS, write_csv
 from resolution.sources import InputBatch, read_inputs
-from resolution.sources.canonical import MAX_FIELD_BYTES
+from resolution.sources.canonical import MAX_COLUMN_NAME, MAX_FIELD_BYTES, row_problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 HEADER = "source,record_id,entity_type,name,aliases,country,address,imo,date_of_birth,vessel_class\n"
@@ -308,3 +308,19 @@ def test_trade_files_with_other_delimiters_are_detected(tmp_path: Path, delimite
     path.write_text(delimiter.join(["shipment_id", "shipper_name", "consignee_name"]) + "\n"
                     + delimiter.join(["S1", "A Co", "B Co"]) + "\n", encoding="utf-8")
     assert detect_format(path) == "trade"
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ({"name": "Dandong Hongxiang", "record_id": "1"}, None),
+    # each field under the limit, together over it: the one-pass check hands over, nothing is at fault
+    ({"name": "x" * (MAX_FIELD_BYTES - 1), "address": "y" * (MAX_FIELD_BYTES - 1)}, None),
+    ({"name": "x" * (MAX_FIELD_BYTES + 1)}, ("name", f"field longer than {MAX_FIELD_BYTES} bytes (65537 bytes)")),
+    ({"name": "a\x00b"}, ("name", "contains a NUL character")),
+    ({"name": "ok", "a\x00": "x"}, ("<row>", "a column name: contains a NUL character")),
+    ({"name": "bad \udce9 byte"}, ("name", "not valid UTF-8 text")),
+    ({"name": "丹东鸿祥实业发展有限公司"}, None),
+    ({"c" * (MAX_COLUMN_NAME + 1): "x"}, ("<row>", f"a column name is longer than {MAX_COLUMN_NAME} characters")),
+    ({"name": "ok", "aliases": ["a\x00"]}, ("aliases", "contains a NUL character")),
+])
+def test_row_problem_names_the_field_at_fault(row: dict, expected: tuple[str, str] | None) -> None:
+    assert row_problem(row) == expected
