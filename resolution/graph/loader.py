@@ -37,6 +37,7 @@ from neo4j.exceptions import (
 )
 
 import cypher
+from resolution.collector import collector_paused
 from resolution.errors import GraphLoadError
 from resolution.models import RelationType
 from resolution.run_folder import REDIRECTS, check_run_folder, read_csv, read_jsonl
@@ -415,52 +416,54 @@ def load_run(
 
     With ``replace`` the database is emptied first; otherwise the run is merged into what is there.
     Into an empty database the big files are written with CREATE (``cypher/first_load``).
+    Python's cyclic garbage collector is paused meanwhile (``resolution.collector``).
     """
     check_run_folder(run_dir)
     own_driver = driver is None
     driver = driver or driver_from_settings(settings)
     report = LoadReport()
     position = _Position()
-    try:
-        driver.verify_connectivity()
-        if replace:
-            wipe_database(driver, settings.neo4j_database)
-            drop_query_indexes(driver, settings.neo4j_database)
-        first_load = report.first_load = database_is_empty(driver, settings.neo4j_database)
-        create_schema(driver, settings.neo4j_database, indexes=not first_load)
-        creates = cypher.statements("first_load") if first_load else {}
-        repoint = cypher.statement("load", "repoint_records").text
-        for file_name, statement_name in LOAD_ORDER:
-            texts = [(creates.get(statement_name) or cypher.statement("load", statement_name)).text]
-            if file_name == "records" and not first_load:
-                texts.insert(0, repoint)
-            position.start(file_name)
-            started = time.perf_counter()
-            _write_batches(driver, settings, texts, _rows(run_dir, file_name), _counter(position, progress))
-            report.rows[file_name] = position.rows_in_current
-            report.seconds[file_name] = round(time.perf_counter() - started, 3)
-            position.finish()
-        with driver.session(database=settings.neo4j_database) as session:
-            pending = cypher.statement("load", "pending_moves").text
-            moves = [] if first_load else session.execute_read(lambda tx: tx.run(pending).data())
-            retire = cypher.statement("load", "retire_entities").text
-            for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
-                session.execute_write(_write, retire, batch)
-            for batch in _batches(({"key": m["key"]} for m in moves), settings.batch_size):
-                session.execute_write(_write, cypher.statement("load", "clear_moves").text, batch)
-            report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
-            redirects = _resolver_redirects(run_dir)
-            for batch in _batches(iter(redirects), settings.batch_size):
-                session.execute_write(_write, cypher.statement("load", "redirects").text, batch)
-            report.rows["redirects"] = len(redirects)
-        if first_load:
-            started = time.perf_counter()
-            create_schema(driver, settings.neo4j_database)
-            report.seconds["indexes"] = round(time.perf_counter() - started, 3)
-        report.counts = graph_counts(driver, settings.neo4j_database)
-    except (Neo4jError, DriverError) as exc:
-        raise _load_error(exc, settings, run_dir, position) from exc
-    finally:
-        if own_driver:
-            driver.close()
+    with collector_paused():  # the rows are plain dicts without cycles: see resolution.collector
+        try:
+            driver.verify_connectivity()
+            if replace:
+                wipe_database(driver, settings.neo4j_database)
+                drop_query_indexes(driver, settings.neo4j_database)
+            first_load = report.first_load = database_is_empty(driver, settings.neo4j_database)
+            create_schema(driver, settings.neo4j_database, indexes=not first_load)
+            creates = cypher.statements("first_load") if first_load else {}
+            repoint = cypher.statement("load", "repoint_records").text
+            for file_name, statement_name in LOAD_ORDER:
+                texts = [(creates.get(statement_name) or cypher.statement("load", statement_name)).text]
+                if file_name == "records" and not first_load:
+                    texts.insert(0, repoint)
+                position.start(file_name)
+                started = time.perf_counter()
+                _write_batches(driver, settings, texts, _rows(run_dir, file_name), _counter(position, progress))
+                report.rows[file_name] = position.rows_in_current
+                report.seconds[file_name] = round(time.perf_counter() - started, 3)
+                position.finish()
+            with driver.session(database=settings.neo4j_database) as session:
+                pending = cypher.statement("load", "pending_moves").text
+                moves = [] if first_load else session.execute_read(lambda tx: tx.run(pending).data())
+                retire = cypher.statement("load", "retire_entities").text
+                for batch in _batches(iter(_redirect_targets(moves)), settings.batch_size):
+                    session.execute_write(_write, retire, batch)
+                for batch in _batches(({"key": m["key"]} for m in moves), settings.batch_size):
+                    session.execute_write(_write, cypher.statement("load", "clear_moves").text, batch)
+                report.rows["redirect_candidates"] = len({m["old_id"] for m in moves})
+                redirects = _resolver_redirects(run_dir)
+                for batch in _batches(iter(redirects), settings.batch_size):
+                    session.execute_write(_write, cypher.statement("load", "redirects").text, batch)
+                report.rows["redirects"] = len(redirects)
+            if first_load:
+                started = time.perf_counter()
+                create_schema(driver, settings.neo4j_database)
+                report.seconds["indexes"] = round(time.perf_counter() - started, 3)
+            report.counts = graph_counts(driver, settings.neo4j_database)
+        except (Neo4jError, DriverError) as exc:
+            raise _load_error(exc, settings, run_dir, position) from exc
+        finally:
+            if own_driver:
+                driver.close()
     return report

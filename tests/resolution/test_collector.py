@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-import resolution.pipeline as pipeline
+from resolution import pipeline
 from resolution.collector import collector_paused
 from resolution.settings import ResolutionSettings
 
@@ -49,5 +49,24 @@ def test_resolve_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(pipeline, "read_inputs", reading)
     with pytest.raises(_Stop):
         pipeline.resolve([tmp_path / "records.csv"], tmp_path / "run", ResolutionSettings())
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_load_runs_with_the_collector_paused(tmp_path: Path) -> None:
+    from resolution.graph import loader
+    from resolution.run_folder import CLUSTERS, GRAPH_FILES, SUMMARY
+
+    for name in (*(f"{g}.jsonl" for g in GRAPH_FILES), CLUSTERS, SUMMARY):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    seen: list[bool] = []
+
+    class _Unreachable:  # stands in for the driver only to observe the collector; nothing is written
+        def verify_connectivity(self) -> None:
+            seen.append(gc.isenabled())
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        loader.load_run(tmp_path, ResolutionSettings(), driver=_Unreachable())
     assert seen == [False]
     assert gc.isenabled()
