@@ -92,7 +92,7 @@ def _resolve(
 
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
-    from resolution.link.engine import link_entity_type  # Splink is imported only when linking
+    from resolution.link.engine import SPECS, feature_table, link_entity_type  # Splink only when linking
     from resolution.link.features import features
 
     say = progress or (lambda _m: None)
@@ -111,16 +111,18 @@ def _resolve(
     notes: dict[str, list[str]] = {}
     for entity_type in EntityType:
         t0 = time.perf_counter()
-        rows = [features(r) for r in batch.records if r.entity_type is entity_type]
+        # straight into Arrow: the feature dictionaries are freed before linking starts
+        table = feature_table(SPECS[entity_type.value](), [features(r) for r in batch.records
+                                                          if r.entity_type is entity_type])
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
         result = link_entity_type(
-            entity_type.value, rows, out_dir=out, seed=settings.seed,
+            entity_type.value, table, out_dir=out, seed=settings.seed,
             merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
             model_path=model if model and model.exists() else None,
             memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
         )
-        count = len(rows)
-        del rows
+        count = table.num_rows
+        del table
         notes[entity_type.value] = result.training_notes
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         outcome.add(result.pairs, settings.merge_threshold)

@@ -63,32 +63,41 @@ def arrow_table(spec: ModelSpec, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def _distinct_rows(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+Rows = list[dict[str, Any]] | pa.Table
+"""Feature rows (``resolution.link.features``), as dictionaries or already as an Arrow table."""
+
+
+def feature_table(spec: ModelSpec, rows: Rows) -> pa.Table:
+    """``rows`` as the Arrow table of ``spec``'s columns (an Arrow table is taken as it is)."""
+    return rows if isinstance(rows, pa.Table) else arrow_table(spec, rows)
+
+
+def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
     """One row per group of obviously identical rows (see ``ModelSpec.distinct_columns``).
 
     A row that lacks some of those columns and agrees on the others with a fuller row is not a
     distinct thing either (``Wu Minghua`` without a birth year beside ``Wu Minghua, 1990``): it is
     dropped too, so a name's term frequency counts the people it may name, not how often one of
-    them is mentioned. Rows with none of the columns are all kept."""
-    def key(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row.get(c) for c in spec.distinct_columns)
-
+    them is mentioned. Rows with none of the columns are all kept. Only the distinct columns
+    become Python values; the rows kept are taken from ``table`` by position."""
+    if spec.distinct_columns:
+        keys = list(zip(*(table.column(c).to_pylist() for c in spec.distinct_columns), strict=True))
+    else:
+        keys = [()] * table.num_rows
     covered: set[tuple[Any, ...]] = set()  # each full key, and each of it with parts blanked
-    for row in rows:
-        full = key(row)
+    for full in keys:
         if None not in full:
             for blanked in itertools.product(*((part, None) for part in full)):
                 covered.add(blanked)
     seen: set[tuple[Any, ...]] = set()
-    kept: list[dict[str, Any]] = []
-    for row in rows:
-        row_key = key(row)
+    kept: list[int] = []
+    for position, row_key in enumerate(keys):
         if all(part is None for part in row_key):
-            kept.append(row)
+            kept.append(position)
         elif row_key not in seen and (None not in row_key or row_key not in covered):
             seen.add(row_key)
-            kept.append(row)
-    return kept
+            kept.append(position)
+    return table.take(pa.array(kept, pa.int64()))
 
 
 def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
@@ -110,15 +119,15 @@ class PreparedLinker:
 
 
 def prepare_linker(
-    db_api: DatabaseAPI, spec: ModelSpec, rows: list[dict[str, Any]], *, name: str,
+    db_api: DatabaseAPI, spec: ModelSpec, rows: Rows, *, name: str,
     settings: dict[str, Any] | str | None, seed: int = 0,
 ) -> PreparedLinker:
     """Register ``rows`` and their distinct rows, estimate u on the distinct rows when no
     ``settings`` (a saved model) are given, and register term-frequency lookups computed on the
     distinct rows as user tables (so cleaning up Splink's own tables leaves them alone)."""
-    table = arrow_table(spec, rows)
+    table = feature_table(spec, rows)
     records = db_api.register(table, dataset_display_name=f"{name}_records")
-    distinct = db_api.register(arrow_table(spec, _distinct_rows(spec, rows)), dataset_display_name=f"{name}_distinct")
+    distinct = db_api.register(distinct_rows(spec, table), dataset_display_name=f"{name}_distinct")
     if settings is None:
         settings = _estimate_u(distinct, spec, seed)
     linker = Linker(records, settings, log_level=None)
@@ -198,7 +207,7 @@ def _check_model_dialect(model_path: Path, backend: str) -> None:
 
 def link_entity_type(  # noqa: PLR0913
     entity_type: str,
-    rows: list[dict[str, Any]],
+    rows: Rows,
     *,
     out_dir: Path,
     seed: int,
@@ -214,12 +223,14 @@ def link_entity_type(  # noqa: PLR0913
     driver's heap when a local Spark session is started. A saved model holds SQL of the backend
     that trained it, so ``model_path`` must come from a run on the same backend."""
     spec = SPECS[entity_type]()
-    if len(rows) < 2:
+    table = feature_table(spec, rows)
+    if table.num_rows < 2:
         empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
-        return LinkResult(entity_type, empty, {r["unique_id"]: r["unique_id"] for r in rows}, False, [])
+        ids = table.column("unique_id").to_pylist()
+        return LinkResult(entity_type, empty, {i: i for i in ids}, False, [])
     if model_path is not None:
         _check_model_dialect(model_path, backend)
-    engine = open_backend(backend, out_dir=out_dir, memory_limit=memory_limit, record_count=len(rows))
+    engine = open_backend(backend, out_dir=out_dir, memory_limit=memory_limit, record_count=table.num_rows)
     notes: list[str] = []
     splink_logger = logging.getLogger("splink")
     collector = _CollectWarnings(notes)
@@ -229,15 +240,15 @@ def link_entity_type(  # noqa: PLR0913
         splink_logger.propagate = False
         trained = model_path is None
         linker = prepare_linker(
-            db_api, spec, rows, name=entity_type, settings=str(model_path) if model_path else None, seed=seed
+            db_api, spec, table, name=entity_type, settings=str(model_path) if model_path else None, seed=seed
         ).linker
         if trained:
-            _train(linker, spec, notes, len(rows))
+            _train(linker, spec, notes, table.num_rows)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
         # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
         # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
         # pass is faster: 678k companies took 153 s in 25 chunks of 150k and 64 s in one.
-        chunks = max(1, -(-len(rows) // CHUNK_ROWS))
+        chunks = max(1, -(-table.num_rows // CHUNK_ROWS))
         predictions = linker.inference.predict(
             threshold_match_probability=review_threshold,
             num_chunks_left=chunks if chunks > 1 else None,

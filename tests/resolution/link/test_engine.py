@@ -81,7 +81,7 @@ def test_list_of_distinct_vessels_links_without_a_zero_prior(tmp_path: Path) -> 
 def test_distinct_rows_drop_a_row_that_only_lacks_what_a_fuller_row_has() -> None:
     """Term frequencies count people, not mentions: ``Wu Minghua`` without a birth year beside
     ``Wu Minghua, 1990`` is not a second person; two birth years are two people."""
-    from resolution.link.engine import _distinct_rows
+    from resolution.link.engine import arrow_table, distinct_rows
     from resolution.link.person import spec
 
     rows = [
@@ -94,8 +94,9 @@ def test_distinct_rows_drop_a_row_that_only_lacks_what_a_fuller_row_has() -> Non
         {"unique_id": "g", "name_compact": None, "birth_year": None},
         {"unique_id": "h", "name_compact": None, "birth_year": None},
     ]
-    kept = [row["unique_id"] for row in _distinct_rows(spec(), rows)]
-    assert kept == ["a", "d", "e", "g", "h"]
+    distinct = distinct_rows(spec(), arrow_table(spec(), rows))
+    assert distinct.column("unique_id").to_pylist() == ["a", "d", "e", "g", "h"]
+    assert distinct.schema == arrow_table(spec(), rows).schema  # whole rows, every column kept
 
 
 def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: Path) -> None:
