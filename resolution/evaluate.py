@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolution.collector import collector_paused
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -59,7 +61,13 @@ def read_assignments(path: Path, column: str) -> dict[str, str]:
 
 
 def evaluate_run(run_dir: Path, truth_csv: Path) -> dict[str, Scores]:
-    """Scores overall and per entity type for a run folder against ``truth_records.csv``."""
+    """Scores overall and per entity type for a run folder against ``truth_records.csv``
+    (Python's cyclic garbage collector paused meanwhile: see ``resolution.collector``)."""
+    with collector_paused():
+        return _evaluate_run(run_dir, truth_csv)
+
+
+def _evaluate_run(run_dir: Path, truth_csv: Path) -> dict[str, Scores]:
     predicted = read_assignments(run_dir / "clusters.csv", "entity_id")
     truth = read_assignments(truth_csv, "true_entity_id")
     with truth_csv.open(encoding="utf-8", newline="") as handle:

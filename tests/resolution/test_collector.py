@@ -70,3 +70,19 @@ def test_load_runs_with_the_collector_paused(tmp_path: Path) -> None:
         loader.load_run(tmp_path, ResolutionSettings(), driver=_Unreachable())
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_evaluate_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from resolution import evaluate
+
+    seen: list[bool] = []
+
+    def reading(*_args, **_kwargs):
+        seen.append(gc.isenabled())
+        raise _Stop
+
+    monkeypatch.setattr(evaluate, "read_assignments", reading)
+    with pytest.raises(_Stop):
+        evaluate.evaluate_run(tmp_path, tmp_path / "truth.csv")
+    assert seen == [False]
+    assert gc.isenabled()
