@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
+from resolution.collector import collector_paused
 from resolution.errors import RunFolderError
 from resolution.link.engine import SPECS, PreparedLinker, arrow_table, prepare_linker
 from resolution.link.features import features
@@ -195,32 +196,33 @@ class Screener:
         self._indexes: dict[str, _TypeIndex] = {}
         if not (run_dir / "records.jsonl").exists():
             raise RunFolderError(f"{run_dir} has no records.jsonl to screen against")
-        with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
-            entity_of = {f"{r['source']}:{r['record_id']}": r["entity_id"] for r in csv.DictReader(handle)}
-        names = {e["id"]: e["name"] for e in read_jsonl(run_dir / "entities.jsonl")}
-        rows: dict[str, list[dict[str, Any]]] = {t.value: [] for t in EntityType}
-        for row in read_jsonl(run_dir / "records.jsonl"):
-            props = {k: v for k, v in row["props"].items() if not k.startswith("attr_")}
-            record = Record.model_validate(props)
-            rows[record.entity_type.value].append(features(record))
-        logging.getLogger("splink").setLevel(logging.ERROR)
-        for entity_type, type_rows in rows.items():
-            model = run_dir / f"model_{entity_type}.json"
-            if len(type_rows) < 1 or not model.exists():
-                continue
-            spec = SPECS[entity_type]()
-            db_api = DuckDBAPI(connection=duckdb.connect())
-            prepared = prepare_linker(
-                db_api, spec, type_rows, name=entity_type,
-                settings=json.loads(model.read_text(encoding="utf-8")),
-            )
-            query_table = f"screen_query_{entity_type}"
-            template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
-            per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
-            index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
-            if len(type_rows) >= key_index_min_rows:
-                _index_blocking_keys(index, prepared)
-            self._indexes[entity_type] = index
+        with collector_paused():  # a million records' features: see resolution.collector
+            with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
+                entity_of = {f"{r['source']}:{r['record_id']}": r["entity_id"] for r in csv.DictReader(handle)}
+            names = {e["id"]: e["name"] for e in read_jsonl(run_dir / "entities.jsonl")}
+            rows: dict[str, list[dict[str, Any]]] = {t.value: [] for t in EntityType}
+            for row in read_jsonl(run_dir / "records.jsonl"):
+                props = {k: v for k, v in row["props"].items() if not k.startswith("attr_")}
+                record = Record.model_validate(props)
+                rows[record.entity_type.value].append(features(record))
+            logging.getLogger("splink").setLevel(logging.ERROR)
+            for entity_type, type_rows in rows.items():
+                model = run_dir / f"model_{entity_type}.json"
+                if len(type_rows) < 1 or not model.exists():
+                    continue
+                spec = SPECS[entity_type]()
+                db_api = DuckDBAPI(connection=duckdb.connect())
+                prepared = prepare_linker(
+                    db_api, spec, type_rows, name=entity_type,
+                    settings=json.loads(model.read_text(encoding="utf-8")),
+                )
+                query_table = f"screen_query_{entity_type}"
+                template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
+                per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
+                index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
+                if len(type_rows) >= key_index_min_rows:
+                    _index_blocking_keys(index, prepared)
+                self._indexes[entity_type] = index
 
     @property
     def entity_types(self) -> list[str]:

@@ -86,3 +86,21 @@ def test_evaluate_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch
         evaluate.evaluate_run(tmp_path, tmp_path / "truth.csv")
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_screening_index_is_built_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from resolution import screening
+
+    (tmp_path / "records.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "clusters.csv").write_text("source,record_id,entity_id\n", encoding="utf-8")
+    seen: list[bool] = []
+
+    def reading(*_args, **_kwargs):
+        seen.append(gc.isenabled())
+        raise _Stop
+
+    monkeypatch.setattr(screening, "read_jsonl", reading)
+    with pytest.raises(_Stop):
+        screening.Screener(tmp_path)
+    assert seen == [False]
+    assert gc.isenabled()
