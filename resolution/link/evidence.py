@@ -36,8 +36,8 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
     batch at a time from the evidence columns only. The full and the incremental run share it.
 
     Numbers are rounded by Arrow a column at a time (6 digits for the probability, 4 for weights;
-    the same values Python's ``round`` gives, at half the cost of the rows); ``merged`` compares
-    the unrounded probability with the threshold."""
+    run folders came out byte-identical to Python's ``round`` a value at a time, at half the cost);
+    ``merged`` compares the unrounded probability with the threshold."""
     if pairs.num_rows == 0:
         return
     slim = evidence_table(pairs)
