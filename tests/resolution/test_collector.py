@@ -39,18 +39,33 @@ class _Stop(Exception):
     pass
 
 
-def test_resolve_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    seen: list[bool] = []
+class _Observer:
+    """Called where a bulk job does its first work: notes whether the collector runs, then stops
+    the job (what comes after is not needed to tell)."""
 
-    def reading(*_args, **_kwargs):
-        seen.append(gc.isenabled())
+    def __init__(self) -> None:
+        self.seen: list[bool] = []
+
+    def __call__(self, *_args: object, **_kwargs: object) -> None:
+        self.seen.append(gc.isenabled())
         raise _Stop
 
-    monkeypatch.setattr(pipeline, "read_inputs", reading)
+    def verify_connectivity(self) -> None:  # as the loader's driver: nothing is written
+        self()
+
+
+def _paused_during(job, observer: _Observer) -> bool:
     with pytest.raises(_Stop):
-        pipeline.resolve([tmp_path / "records.csv"], tmp_path / "run", ResolutionSettings())
-    assert seen == [False]
-    assert gc.isenabled()
+        job()
+    assert gc.isenabled(), "the collector runs again after the job"
+    return observer.seen == [False]
+
+
+def test_resolve_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    observer = _Observer()
+    monkeypatch.setattr(pipeline, "read_inputs", observer)
+    assert _paused_during(
+        lambda: pipeline.resolve([tmp_path / "records.csv"], tmp_path / "run", ResolutionSettings()), observer)
 
 
 def test_load_runs_with_the_collector_paused(tmp_path: Path) -> None:
@@ -59,33 +74,16 @@ def test_load_runs_with_the_collector_paused(tmp_path: Path) -> None:
 
     for name in (*(f"{g}.jsonl" for g in GRAPH_FILES), CLUSTERS, SUMMARY):
         (tmp_path / name).write_text("", encoding="utf-8")
-    seen: list[bool] = []
-
-    class _Unreachable:  # stands in for the driver only to observe the collector; nothing is written
-        def verify_connectivity(self) -> None:
-            seen.append(gc.isenabled())
-            raise _Stop
-
-    with pytest.raises(_Stop):
-        loader.load_run(tmp_path, ResolutionSettings(), driver=_Unreachable())
-    assert seen == [False]
-    assert gc.isenabled()
+    observer = _Observer()
+    assert _paused_during(lambda: loader.load_run(tmp_path, ResolutionSettings(), driver=observer), observer)
 
 
 def test_evaluate_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from resolution import evaluate
 
-    seen: list[bool] = []
-
-    def reading(*_args, **_kwargs):
-        seen.append(gc.isenabled())
-        raise _Stop
-
-    monkeypatch.setattr(evaluate, "read_assignments", reading)
-    with pytest.raises(_Stop):
-        evaluate.evaluate_run(tmp_path, tmp_path / "truth.csv")
-    assert seen == [False]
-    assert gc.isenabled()
+    observer = _Observer()
+    monkeypatch.setattr(evaluate, "read_assignments", observer)
+    assert _paused_during(lambda: evaluate.evaluate_run(tmp_path, tmp_path / "truth.csv"), observer)
 
 
 def test_screening_index_is_built_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -93,14 +91,6 @@ def test_screening_index_is_built_with_the_collector_paused(monkeypatch: pytest.
 
     (tmp_path / "records.jsonl").write_text("", encoding="utf-8")
     (tmp_path / "clusters.csv").write_text("source,record_id,entity_id\n", encoding="utf-8")
-    seen: list[bool] = []
-
-    def reading(*_args, **_kwargs):
-        seen.append(gc.isenabled())
-        raise _Stop
-
-    monkeypatch.setattr(screening, "read_jsonl", reading)
-    with pytest.raises(_Stop):
-        screening.Screener(tmp_path)
-    assert seen == [False]
-    assert gc.isenabled()
+    observer = _Observer()
+    monkeypatch.setattr(screening, "read_jsonl", observer)
+    assert _paused_during(lambda: screening.Screener(tmp_path), observer)
