@@ -6,10 +6,15 @@ it initialises, inside its own process.
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 
 def init_worker(run_dir: str) -> None:
+    # Ctrl+C in a terminal signals the whole foreground process group; the API stops its worker
+    # itself on the way out (ScreeningClient.close), so the worker ignores SIGINT rather than die
+    # mid-call with a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from resolution.screening import init_worker as init
 
     init(run_dir)

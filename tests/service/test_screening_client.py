@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -60,22 +61,43 @@ def _api_pid(port: str) -> int:
     raise AssertionError(f"no API process on port {port}")
 
 
+def _first_match(url: str) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return httpx.post(f"{url}/match", json={"entity_type": "company", "name": "DANDONG"}, timeout=60)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the API did not start"
+            time.sleep(0.2)
+
+
 def test_the_worker_process_ends_with_the_api(small_run: tuple[Path, RunSummary]) -> None:
     """A graceful stop of the API (SIGTERM) used to leave its screening worker running, idle and
     holding the whole index, after the API had exited."""
     env = {**os.environ, "TRACEGRAPH_API_RUN_DIR": str(small_run[0])}
     with serve_api(env, wait_for_health=False) as url:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.post(f"{url}/match", json={"entity_type": "company", "name": "DANDONG"}, timeout=60)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the API did not start"
-                time.sleep(0.2)
+        response = _first_match(url)
         assert response.status_code == 200, response.text
         workers = _pool_workers(_api_pid(url.rsplit(":", 1)[1]))
         assert workers, "the API runs POST /match in a worker process"
     for pid in workers:  # stopped and reaped by the API on its way out
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_ctrl_c_is_left_to_the_api(small_run: tuple[Path, RunSummary]) -> None:
+    """Ctrl+C in a terminal reaches every process of the foreground group: the worker used to die
+    of it with a KeyboardInterrupt traceback while the API was still shutting down."""
+    env = {**os.environ, "TRACEGRAPH_API_RUN_DIR": str(small_run[0])}
+    with serve_api(env, wait_for_health=False) as url:
+        assert _first_match(url).status_code == 200
+        workers = _pool_workers(_api_pid(url.rsplit(":", 1)[1]))
+        assert workers
+        for pid in workers:
+            os.kill(pid, signal.SIGINT)
+        time.sleep(1.0)
+        for pid in workers:
+            os.kill(pid, 0)  # still there: raises ProcessLookupError if SIGINT ended it
+        again = httpx.post(f"{url}/match", json={"entity_type": "company", "name": "DANDONG"}, timeout=60)
+        assert again.status_code == 200, again.text
+        assert _pool_workers(_api_pid(url.rsplit(":", 1)[1])) == workers  # the same worker answered
