@@ -229,8 +229,15 @@ def neo4j_stop() -> None:
     """Stop the local Neo4j."""
     from resolution.graph.local_server import LocalNeo4j
 
-    status = LocalNeo4j(get_settings()).stop()
-    console.print(f"Neo4j {status.message}")
+    server = LocalNeo4j(get_settings())
+    running = server.status().pid
+    status = server.stop()
+    if running is None:
+        console.print("Neo4j was not running")
+    elif status.pid is None:
+        console.print(f"Neo4j stopped (pid {running})")
+    else:
+        console.print(f"Neo4j {status.message}")
 
 
 @neo4j_app.command("status")

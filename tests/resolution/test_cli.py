@@ -55,3 +55,27 @@ def test_resolve_reads_every_source_format_in_one_run(tmp_path: Path) -> None:
 def test_unknown_format_name_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["resolve", str(FIXTURES / "ofac_csv"), "--format", "excel", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "known: canonical" in result.output
+
+
+def test_neo4j_stop_says_what_it_did(tmp_path: Path, monkeypatch) -> None:
+    """It used to print "Neo4j not running" after stopping a server too."""
+    import subprocess
+
+    from resolution.settings import get_settings
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRACEGRAPH_NEO4J_HOME", str(home))
+    monkeypatch.setenv("TRACEGRAPH_NEO4J_BOLT_PORT", "1")  # nothing answers there: no real server is asked
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["neo4j", "stop"])
+        assert result.exit_code == 0 and "Neo4j was not running" in result.output
+        # a stand-in for the server's process: stop signals the pid the start recorded, and waits
+        stand_in = subprocess.Popen(["sleep", "60"])
+        (home / "run").mkdir(parents=True)
+        (home / "run" / "tracegraph-neo4j.pid").write_text(str(stand_in.pid))
+        result = runner.invoke(app, ["neo4j", "stop"])
+        assert result.exit_code == 0 and f"Neo4j stopped (pid {stand_in.pid})" in result.output
+        assert stand_in.poll() is not None
+    finally:
+        get_settings.cache_clear()

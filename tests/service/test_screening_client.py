@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 import pytest
 
 from resolution.allocator import find_jemalloc
