@@ -377,8 +377,8 @@ def _plain_row(row: dict[str, Any]) -> bool:
         names = "".join(row)
     except TypeError:  # a value that is not text (JSON lines, Parquet): field by field
         return False
-    return (len(values) <= MAX_FIELD_BYTES and len(names) <= MAX_COLUMN_NAME and (values + names).isascii()
-            and "\x00" not in values and "\x00" not in names)
+    text = values + names
+    return len(values) <= MAX_FIELD_BYTES and len(names) <= MAX_COLUMN_NAME and text.isascii() and "\x00" not in text
 
 
 def row_problem(row: dict[str, Any]) -> Problem | None:
