@@ -294,7 +294,7 @@ def _link(
             shutil.copyfile(model_path, out / model_path.name)  # the next increment continues from it
         if changed and not model_path.exists() and len(records) > 1:
             linked = link_entity_type(
-                kind, feature_table(SPECS[kind](), [features(r) for r in records]), out_dir=out, seed=settings.seed,
+                kind, feature_table(SPECS[kind](), (features(r) for r in records)), out_dir=out, seed=settings.seed,
                 merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
                 memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
             )

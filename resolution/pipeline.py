@@ -111,9 +111,9 @@ def _resolve(
     notes: dict[str, list[str]] = {}
     for entity_type in EntityType:
         t0 = time.perf_counter()
-        # straight into Arrow: the feature dictionaries are freed before linking starts
-        table = feature_table(SPECS[entity_type.value](), [features(r) for r in batch.records
-                                                          if r.entity_type is entity_type])
+        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once
+        table = feature_table(SPECS[entity_type.value](), (features(r) for r in batch.records
+                                                          if r.entity_type is entity_type))
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
         result = link_entity_type(
             entity_type.value, table, out_dir=out, seed=settings.seed,

@@ -120,3 +120,24 @@ def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: 
     assert names[:4] == ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
     assert {"mw_name", "mw_imo"} <= set(names[4:])
     assert all(name.startswith("mw_") for name in names[4:])
+
+
+def test_arrow_table_from_a_generator_in_chunks(monkeypatch) -> None:
+    import resolution.link.engine as engine
+    from resolution.link.company import spec
+
+    monkeypatch.setattr(engine, "ARROW_CHUNK_ROWS", 2)
+    pulled: list[int] = []
+
+    def rows():
+        for i in range(5):
+            pulled.append(i)
+            yield {"unique_id": f"r:{i}", "name_std": f"FIRM {i}", "name_keys": [f"k{i}", "shared"]}
+
+    table = engine.arrow_table(spec(), rows())
+    assert pulled == [0, 1, 2, 3, 4]
+    assert table.num_rows == 5 and table.column("unique_id").num_chunks == 3
+    assert table.column("unique_id").to_pylist() == [f"r:{i}" for i in range(5)]
+    assert table.column("name_keys").to_pylist()[4] == ["k4", "shared"]
+    assert table.column("country").null_count == 5  # a column the rows lack is null
+    assert engine.arrow_table(spec(), iter([])).num_rows == 0
