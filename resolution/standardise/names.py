@@ -139,7 +139,15 @@ class StandardName:
     legal_form: str | None
 
 
+@lru_cache(maxsize=65_536)
+def _pinyin(han: str) -> str:
+    """One run of Han characters in pinyin (a million records hold far fewer distinct runs)."""
+    return "".join(lazy_pinyin(han))
+
+
 def _han_to_pinyin(text: str, *, words: bool) -> str:
+    if text.isascii():  # no Han character, and so no Chinese legal form or word, in it
+        return text
     if words:
         for form in _CHINESE_LEGAL_FORMS:
             if text.endswith(form):
@@ -147,7 +155,7 @@ def _han_to_pinyin(text: str, *, words: bool) -> str:
                 break
         for word, english in _CHINESE_WORDS.items():
             text = text.replace(word, english)
-    return _HAN.sub(lambda m: " " + "".join(lazy_pinyin(m.group(0))) + " ", text)
+    return _HAN.sub(lambda m: f" {_pinyin(m.group(0))} ", text)
 
 
 def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:

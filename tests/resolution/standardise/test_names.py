@@ -42,6 +42,16 @@ def test_address_abbreviations() -> None:
     assert standardise_address("  ") is None
 
 
+def test_han_script_in_mixed_text_romanises_once_per_distinct_run() -> None:
+    from resolution.standardise.names import _pinyin
+
+    assert standardise_address("丹东市 Binjiang Road 51") == "dandongshi binjiang road 51"
+    hits = _pinyin.cache_info().hits
+    assert standardise_address("丹东市 Jiangcheng Street 7") == "dandongshi jiangcheng street 7"
+    assert _pinyin.cache_info().hits == hits + 1  # the run 丹东市 was romanised before
+    assert standardise_address("Binjiang Road 51, Dandong") == "binjiang road 51 dandong"  # no Han: as it was
+
+
 @pytest.mark.parametrize(("typo", "clean"), [
     ("Nampo Kangbong General Corporaaion", "NAMPO KANGBONG GENERAL CORP"),
     ("Chongjin Kalma Shipping oCmpany", "Chongjin Kalma Shipping Co"),
