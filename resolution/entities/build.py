@@ -82,13 +82,13 @@ def _golden(entity_type: str, eid: str, members: list[Record], listed: list[List
     return {k: v for k, v in row.items() if v is not None}
 
 
-def _record_row(record: Record, eid: str, probability: float) -> dict[str, Any]:
+def _record_row(record: Record, key: str, eid: str, probability: float) -> dict[str, Any]:
     # the fields as they are (text, the alias list, the type's value): what model_dump(exclude_none)
     # gives, at a fraction of its cost for a million records
     data = {k: v for k, v in record.__dict__.items() if v is not None and k != "attributes"}
     data["entity_type"] = record.entity_type.value
     data.update({f"attr_{k}": v for k, v in record.attributes.items()})
-    return {"key": record.key, "entity_id": eid, "probability": round(probability, 6), "props": data}
+    return {"key": key, "entity_id": eid, "probability": round(probability, 6), "props": data}
 
 
 def _relation_rows(relations: list[Relation], entity_of: dict[str, str]) -> list[dict[str, Any]]:
@@ -140,36 +140,38 @@ def build_graph(
     label it does not name gets ``entity_id`` of its members.
     """
     chosen = entity_ids or {}
-    by_key = {r.key: r for r in records}
-    members: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        members[clusters.get(record.key, record.key)].append(record)
+    by_key = {r.key: r for r in records}  # each key made once (``Record.key`` builds a new string)
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        members[clusters.get(key, key)].append(key)
     listings_by_key: dict[str, list[Listing]] = defaultdict(list)
     for listing in listings:
         listings_by_key[listing.key].append(listing)
 
     graph = ResolvedGraph()
     entity_of: dict[str, str] = {}
-    for label, group in members.items():
+    for label, keys in members.items():
+        group = [by_key[key] for key in keys]
         entity_type = group[0].entity_type.value
-        eid = chosen.get(label) or entity_id(entity_type, (r.key for r in group))
-        for r in group:
-            entity_of[r.key] = eid
-        listed = [lst for r in group for lst in listings_by_key[r.key]]
+        eid = chosen.get(label) or entity_id(entity_type, keys)
+        for key in keys:
+            entity_of[key] = eid
+        listed = [lst for key in keys for lst in listings_by_key.get(key, ())]
         graph.entities.append(_golden(entity_type, eid, group, listed))
     graph.entities.sort(key=lambda e: e["id"])
 
     addresses: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for record in sorted(records, key=lambda r: r.key):
-        eid = entity_of[record.key]
-        graph.records.append(_record_row(record, eid, record_probability.get(record.key, 1.0)))
+    for key in sorted(by_key):
+        record = by_key[key]
+        eid = entity_of[key]
+        graph.records.append(_record_row(record, key, eid, record_probability.get(key, 1.0)))
         graph.clusters.append({"source": record.source, "record_id": record.record_id, "entity_id": eid})
         standard = standardise_address(record.address)
         if standard:
             aid = address_id(record.country, standard)
             addresses.setdefault(aid, {"id": aid, "text": record.address, "country": record.country, "standard": standard})
-            links[(eid, aid)].add(record.key)
+            links[(eid, aid)].add(key)
     graph.addresses = sorted(addresses.values(), key=lambda a: a["id"])
     graph.registered_at = [
         {"from_id": eid, "to_id": aid, "props": {"source_keys": sorted(keys)}}
