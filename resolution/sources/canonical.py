@@ -212,13 +212,18 @@ def _header(path: Path, records: Iterator[CsvRecord]) -> list[str]:
     return columns
 
 
-def _row_of(columns: list[str], cells: list[str]) -> tuple[dict[str, Any], Problem | None]:
-    row = {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+def _row_of(columns: list[str], unnamed: tuple[int, ...], cells: list[str]) -> tuple[dict[str, Any], Problem | None]:
+    """The row of ``cells`` under the header's ``columns``; ``unnamed`` are the positions of the
+    header's blank column names (their cells must be blank)."""
+    if unnamed:
+        row = {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+    else:  # nearly every file: no per-cell test
+        row = dict(zip(columns, cells, strict=False))
     if len(cells) != len(columns):
         return row, ("<row>", f"row has {len(cells)} cells, header has {len(columns)}")
-    for index, (column, cell) in enumerate(zip(columns, cells, strict=True), start=1):
-        if not column and cell.strip():
-            return row, (f"<column {index}>", "value under a column the header does not name")
+    for index in unnamed:
+        if cells[index].strip():
+            return row, (f"<column {index + 1}>", "value under a column the header does not name")
     return row, None
 
 
@@ -245,13 +250,15 @@ def open_csv(path: Path) -> tuple[list[str], str, Iterator[Row]]:
         handle.close()
         raise
 
+    unnamed = tuple(index for index, column in enumerate(columns) if not column)
+
     def rows() -> Iterator[Row]:
         with handle:
             for line, cells, error in records:
                 if error is not None:
                     yield line, dict(zip(columns, cells, strict=False)), ("<row>", error)
                 elif any(map(str.strip, cells)):  # a row of blank cells is no row
-                    row, problem = _row_of(columns, cells)
+                    row, problem = _row_of(columns, unnamed, cells)
                     yield line, row, problem
 
     return columns, delimiter, rows()

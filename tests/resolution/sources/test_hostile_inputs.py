@@ -253,6 +253,22 @@ def test_blank_rows_are_skipped(tmp_path: Path) -> None:
     assert ids(batch) == ["1", "2"] and batch.quarantine == [] and batch.rows_read == 2
 
 
+def test_a_value_under_a_column_the_header_does_not_name_quarantines_its_row(tmp_path: Path) -> None:
+    # a spreadsheet export with a blank header cell (here the 11th) and a trailing one (the 13th)
+    header = HEADER.rstrip("\n") + ",,note,\n"
+    path = write(tmp_path / "r.csv", header
+                 + "reg,1,company,Dandong Co.,,CN,,,,,,kept,\n"
+                 + "reg,2,company,Good Co,,CN,,,,,stray,,\n"
+                 + "reg,3,company,Third Co,,CN,,,,,,,late\n")
+    batch = read_inputs([path])
+    assert ids(batch) == ["1"]
+    assert batch.records[0].attributes == {"note": "kept"}
+    assert quarantined(batch) == {
+        ("2", "<column 11>"): "value under a column the header does not name",
+        ("3", "<column 13>"): "value under a column the header does not name",
+    }
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (bytes(random.Random(7).randrange(256) for _ in range(4096)), "not a text file: .* control bytes or not UTF-8"),
     (b"PK\x03\x04" + b"\x14\x00" * 200, "ZIP archive"),
