@@ -56,6 +56,11 @@ class RunSummary:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
+def per_second(count: int, seconds: float) -> str:
+    """``count`` over ``seconds`` as a whole number with thousands separators ("-" for no time)."""
+    return f"{count / seconds:,.0f}" if seconds > 0 else "-"
+
+
 def resolve(
     inputs: Sequence[Path],
     out: Path,
@@ -102,7 +107,7 @@ def _resolve(
 
     batch = read_inputs(inputs, format_name=format_name)
     timings["read"] = round(time.perf_counter() - started, 3)
-    say(f"read {batch.rows_read} rows: {len(batch.records)} records, {len(batch.relations)} relations, "
+    say(f"read {batch.rows_read} rows in {timings['read']} s ({per_second(batch.rows_read, timings['read'])} rows/s): {len(batch.records)} records, {len(batch.relations)} relations, "
         f"{len(batch.listings)} listings, {len(batch.quarantine)} quarantined")
 
     clusters: dict[str, str] = {}
@@ -114,6 +119,7 @@ def _resolve(
         # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once
         table = feature_table(SPECS[entity_type.value](), (features(r) for r in batch.records
                                                           if r.entity_type is entity_type))
+        step_seconds = {"features": round(time.perf_counter() - t0, 3)}
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
         result = link_entity_type(
             entity_type.value, table, out_dir=out, seed=settings.seed,
@@ -127,26 +133,37 @@ def _resolve(
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         outcome.add(result.pairs, settings.merge_threshold)
         scored.append((entity_type.value, evidence_table(result.pairs)))
-        timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
-        say(f"linked {count} {entity_type.value} records in {timings[f'link_{entity_type.value}']} s")
+        seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
+        step_seconds.update(result.seconds)
+        timings.update({f"link_{entity_type.value}.{name}": value for name, value in step_seconds.items()})
+        say(f"linked {count} {entity_type.value} records in {seconds} s ({per_second(count, seconds)} records/s; "
+            + ", ".join(f"{name} {value:.1f} s" for name, value in step_seconds.items()) + ")")
 
     # sorted by entity type, then pair (a pair written twice is adjacent: the loader relies on it);
     # written now so that the scored pairs are not held while the entities are built
+    t0 = time.perf_counter()
     write_jsonl(out / PAIRS, itertools.chain.from_iterable(
         evidence_rows(kind, table, settings.merge_threshold) for kind, table in sorted(scored, key=lambda s: s[0])))
     del scored, result
+    timings["write_pairs"] = round(time.perf_counter() - t0, 3)
 
     t0 = time.perf_counter()
     graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
                         outcome.review)
     timings["entities"] = round(time.perf_counter() - t0, 3)
+    say(f"built {len(graph.entities)} entities from {len(batch.records)} records in {timings['entities']} s "
+        f"({per_second(len(batch.records), timings['entities'])} records/s)")
+    t0 = time.perf_counter()
 
     graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
     # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
+    timings["write"] = round(time.perf_counter() - t0, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
+    say(f"wrote the run folder in {timings['write_pairs'] + timings['write']:.1f} s; "
+        f"{len(batch.records)} records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
 
     counts: dict[str, int] = {}
     for entity in graph.entities:

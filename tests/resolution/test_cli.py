@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -16,6 +17,15 @@ def test_generate_resolve_evaluate(tmp_path: Path) -> None:
     result = runner.invoke(app, ["resolve", *inputs, "--out", str(run)])
     assert result.exit_code == 0, result.output
     assert (run / "clusters.csv").exists() and (run / "quarantine.csv").exists()
+    # each stage says how fast it went, and the summary keeps the seconds of each linking step
+    assert "rows/s" in result.output and "company records in" in result.output
+    assert "entities from" in result.output and "records/s" in result.output
+    seconds = json.loads((run / "summary.json").read_text())["seconds"]
+    for kind in ("company", "person", "vessel"):
+        steps = [seconds[f"link_{kind}.{step}"] for step in ("features", "prepare", "train", "predict", "cluster")]
+        assert all(value >= 0 for value in steps)
+        assert sum(steps) <= seconds[f"link_{kind}"] + 0.01
+    assert seconds["read"] + seconds["entities"] + seconds["write_pairs"] + seconds["write"] <= seconds["total"]
     result = runner.invoke(app, ["evaluate", str(run), "--truth", str(world / "truth_records.csv")])
     assert result.exit_code == 0 and "vessel" in result.output
 
