@@ -107,8 +107,9 @@ def _resolve(
 
     batch = read_inputs(inputs, format_name=format_name)
     timings["read"] = round(time.perf_counter() - started, 3)
-    say(f"read {batch.rows_read} rows in {timings['read']} s ({per_second(batch.rows_read, timings['read'])} rows/s): {len(batch.records)} records, {len(batch.relations)} relations, "
-        f"{len(batch.listings)} listings, {len(batch.quarantine)} quarantined")
+    say(f"read {batch.rows_read} rows in {timings['read']} s ({per_second(batch.rows_read, timings['read'])} rows/s): "
+        f"{len(batch.records)} records, {len(batch.relations)} relations, {len(batch.listings)} listings, "
+        f"{len(batch.quarantine)} quarantined")
 
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
@@ -162,8 +163,8 @@ def _resolve(
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
     timings["write"] = round(time.perf_counter() - t0, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
-    say(f"wrote the run folder in {timings['write_pairs'] + timings['write']:.1f} s; "
-        f"{len(batch.records)} records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
+    say(f"wrote the run folder in {timings['write_pairs'] + timings['write']:.1f} s; {len(batch.records)} "
+        f"records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
 
     counts: dict[str, int] = {}
     for entity in graph.entities:
