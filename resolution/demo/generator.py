@@ -14,6 +14,7 @@ The same ``size`` and ``seed`` always give the same files.
 from __future__ import annotations
 
 import csv
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -67,6 +68,12 @@ class DemoWorld:
         return [self.records, self.relations, self.listings]
 
 
+def _firm_names(syllables: int) -> int:
+    """How many distinct Chinese firm names (place, trade name, industry) the vocabulary makes
+    with trade names of ``syllables`` distinct syllables (places: the cities and Hong Kong)."""
+    return (len(v.CN_CITIES) + 1) * math.perm(len(v.TRADE_SYLLABLES), syllables) * len(v.INDUSTRIES)
+
+
 class _World:
     def __init__(self, size: int, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -81,6 +88,11 @@ class _World:
         self.used_names: set[tuple[str, str, str]] = set()
         self.used_imos: set[str] = set()
         self.bad_rows = 0
+        # Firm names are (place, trade name, industry): two-syllable trade names give some 320k.
+        # While a world's Chinese firms (0.8 x size) fill at most half of them a free name turns up
+        # within a try or two; past that, a firm took up to 1,000 tries (--size 565000 did not
+        # finish in 10 minutes), so bigger worlds use three-syllable trade names (18M names).
+        self.trade_syllables = 2 if 0.8 * size <= _firm_names(2) / 2 else 3
 
     # ---- ids and records -------------------------------------------------------------------
     def new_id(self, prefix: str) -> str:
@@ -165,8 +177,8 @@ class _World:
         return entity
 
     def trade_name(self) -> tuple[str, str]:
-        a, b = self.rng.sample(v.TRADE_SYLLABLES, 2)
-        return (a[0] + b[0]).capitalize(), a[1] + b[1]
+        syllables = self.rng.sample(v.TRADE_SYLLABLES, self.trade_syllables)
+        return "".join(s[0] for s in syllables).capitalize(), "".join(s[1] for s in syllables)
 
     def cn_address(self, city: str, hk: bool) -> str:
         if hk:

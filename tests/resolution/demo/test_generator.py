@@ -35,3 +35,19 @@ def test_world_has_the_c4ads_shape(tmp_path: Path) -> None:
     assert {lst.list_name for lst in batch.listings} == {"OFAC SDN", "UN 1718 Committee"}
     kinds = {t["entity_type"] for t in truth if t["sanctioned"] == "1"}
     assert kinds == {"company", "person", "vessel"}
+
+
+def test_big_worlds_get_longer_trade_names_so_firm_names_do_not_run_out() -> None:
+    from resolution.demo.generator import _firm_names, _World
+
+    assert _firm_names(2) == 10 * 60 * 59 * 9
+    small, largest_two, big = _World(300, 1), _World(199_125, 1), _World(565_000, 1)
+    assert small.trade_syllables == largest_two.trade_syllables == 2  # the 1M benchmark world is size 185,000
+    assert big.trade_syllables == 3
+    latin, han = big.trade_name()
+    assert len(han) == 3 and latin[0].isupper() and latin[1:].islower()
+    assert len(small.trade_name()[1]) == 2
+    # more firms than two-syllable names exist (318,600), each with a name of its own
+    for _ in range(330_000):
+        big.make_cn_company()
+    assert len(big.used_names) == 330_000
