@@ -435,8 +435,9 @@ def _build(w: _World) -> None:
     # Vessels: renamed and reflagged; owners and operators in the ship registry.
     vessels = [w.make_vessel() for _ in range(max(3, w.size // 8))]
     ship_owner_record: dict[str, str] = {}
+    possible_owners = kp + cn[: max(1, len(cn) // 3)]  # built once: per vessel it was quadratic
     for vessel in vessels:
-        owner = rng.choice(kp + cn[: max(1, len(cn) // 3)])
+        owner = rng.choice(possible_owners)
         operator = rng.choice(cn) if rng.random() < 0.6 else owner
         for era in vessel.eras:  # type: ignore[attr-defined]
             vessel_record = _vessel_record(w, SHIPS, vessel, era)
