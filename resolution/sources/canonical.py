@@ -212,7 +212,9 @@ def _header(path: Path, records: Iterator[CsvRecord]) -> list[str]:
     return columns
 
 
-def _row_of(columns: list[str], unnamed: tuple[int, ...], cells: list[str]) -> tuple[dict[str, Any], Problem | None]:
+def _row_of(
+    columns: list[str], unnamed: tuple[int, ...], cells: list[str]
+) -> tuple[dict[str, Any], Problem | None]:
     """The row of ``cells`` under the header's ``columns``; ``unnamed`` are the positions of the
     header's blank column names (their cells must be blank)."""
     if unnamed:
