@@ -35,10 +35,10 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 from benchmarks.plain_splink import Trained, train_predict
-from resolution.link import person
+from resolution.link import company, person
 from resolution.settings import ResolutionSettings
 from resolution.standardise.dates import normalise_date
-from resolution.standardise.names import name_keys, standardise_address, standardise_name
+from resolution.standardise.names import address_numbers, name_keys, standardise_address, standardise_name
 
 FIELDS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode",
           "state", "date_of_birth", "soc_sec_id")
@@ -53,7 +53,8 @@ BLOCKING = [
 ]
 PRIOR_RULES = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
 EM_RULES = [block_on("date_of_birth"), block_on("postcode")]
-OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "dob", "birth_year", "id_number", "address_std")
+OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "dob", "birth_year", "id_number", "address_std",
+                "address_numbers")
 
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]:
@@ -106,6 +107,7 @@ def our_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "dob": dob, "birth_year": dob[:4] if dob else None,
             "id_number": row["soc_sec_id"],
             "address_std": standardise_address(address),
+            "address_numbers": address_numbers(standardise_address(address)),
         })
     return out
 
@@ -128,7 +130,7 @@ def our_settings() -> SettingsCreator:
         comparisons=[
             person.name_comparison(), person.dob_comparison(),
             person.fixed_exact("id_number", m_equal=0.95),
-            cl.JaroWinklerAtThresholds("address_std", [0.95, 0.85]),
+            company.address_comparison(),
             *(cl.ExactMatch(c) for c in ("suburb", "postcode", "state")),
         ],
         blocking_rules_to_generate_predictions=BLOCKING,

@@ -87,6 +87,22 @@ def legal_form_comparison() -> cl.CustomComparison:
     )
 
 
+def address_comparison() -> cl.CustomComparison:
+    """Addresses: equal once standardised; else spelt differently but with the same numbers; else
+    different. Jaro-Winkler alone scored two buildings of one road ("No. 229 Huanghai Road" and
+    "No. 217 Huanghai Road") as a near-certain spelling variant of one address, and with similar
+    trade names (Jiahong, Jizhong) that merged neighbouring firms."""
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.NullLevel("address_std"),
+            cll.ExactMatchLevel("address_std"),
+            cll.And(cll.ExactMatchLevel("address_numbers"), cll.JaroWinklerLevel("address_std", 0.9)),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def spec() -> ModelSpec:
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -95,7 +111,7 @@ def spec() -> ModelSpec:
             legal_form_comparison(),
             cl.ExactMatch("country"),
             cl.ExactMatch("registration_number"),
-            cl.JaroWinklerAtThresholds("address_std", [0.95, 0.85]),
+            address_comparison(),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("name_compact"),
@@ -119,5 +135,6 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_compact")],
         distinct_columns=("name_compact", "country"),
         tf_columns=("name_compact",),
-        columns=input_columns("registration_number", "address_std", "legal_form") | {"name_typo_keys": "VARCHAR[]"},
+        columns=input_columns("registration_number", "address_std", "address_numbers", "legal_form")
+        | {"name_typo_keys": "VARCHAR[]"},
     )

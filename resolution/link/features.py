@@ -6,6 +6,7 @@ from typing import Any
 
 from resolution.models import EntityType, Record
 from resolution.standardise.names import (
+    address_numbers,
     legal_form_kind,
     name_keys,
     standardise_address,
@@ -31,6 +32,7 @@ def features(record: Record) -> dict[str, Any]:
     if record.entity_type is EntityType.COMPANY:
         row["registration_number"] = record.registration_number
         row["address_std"] = standardise_address(record.address)
+        row["address_numbers"] = address_numbers(row["address_std"])
         row["name_typo_keys"] = typo_keys(std.compact) or None
         row["legal_form"] = legal_form_kind(std.legal_form)
     elif record.entity_type is EntityType.PERSON:

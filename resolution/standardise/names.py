@@ -1,7 +1,7 @@
 """Name standardisation for companies, people and vessels.
 
-Chinese script becomes pinyin (``pypinyin``), other scripts ASCII (``unidecode``); case,
-punctuation and diacritics go; legal forms (``Co., Ltd.``, ``Company Limited``, ``有限公司``...)
+Chinese script becomes pinyin (``pypinyin``; firm names word by word, ``rjieba``), other scripts
+ASCII (``unidecode``); case, punctuation and diacritics go; legal forms (``Co., Ltd.``, ``Company Limited``, ``有限公司``...)
 are removed and kept apart; common abbreviations are expanded. Each name yields:
 
 * ``standard``: spaced tokens, e.g. ``dandong hongxiang industrial development``
@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import rjieba
 from pypinyin import lazy_pinyin, load_phrases_dict
 from rapidfuzz.distance import OSA
 from unidecode import unidecode
@@ -145,17 +146,46 @@ def _pinyin(han: str) -> str:
     return "".join(lazy_pinyin(han))
 
 
+@lru_cache(maxsize=65_536)
+def _pinyin_words(han: str) -> str:
+    """One run of Han characters of a firm's name in pinyin, a token per word.
+
+    A Chinese firm's name is a place, a trade name and an industry with no space between them
+    (上海路益国际贸易). Romanised as one token, ``shanghailuyi`` and ``shanghaiboyuan`` (two firms
+    of one address) shared so long a prefix that the model took one for a typo of the other.
+    Words come from jieba's dictionary (``rjieba``): 上海路益 -> ``shanghai luyi``, as the firm
+    writes itself in Latin letters. Characters the dictionary leaves single (鑫 强: a trade name
+    it does not know) stay together as one token, ``xinqiang``."""
+    tokens: list[str] = []
+    singles = ""
+    for word in rjieba.cut(han):
+        if len(word) == 1:
+            singles += word
+            continue
+        if singles:
+            tokens.append(_pinyin(singles))
+            singles = ""
+        tokens.append(_pinyin(word))
+    if singles:
+        tokens.append(_pinyin(singles))
+    return " ".join(tokens)
+
+
 def _han_to_pinyin(text: str, *, words: bool) -> str:
+    """Han script in ``text`` as pinyin. With ``words`` (firm names) Chinese legal forms are
+    marked, business words put in English, and the rest split into words; otherwise each run of
+    Han characters becomes one token."""
     if text.isascii():  # no Han character, and so no Chinese legal form or word, in it
         return text
-    if words:
-        for form in _CHINESE_LEGAL_FORMS:
-            if text.endswith(form):
-                text = text[: -len(form)] + " __legal__ "
-                break
-        for word, english in _CHINESE_WORDS.items():
-            text = text.replace(word, english)
-    return _HAN.sub(lambda m: f" {_pinyin(m.group(0))} ", text)
+    if not words:
+        return _HAN.sub(lambda m: f" {_pinyin(m.group(0))} ", text)
+    for form in _CHINESE_LEGAL_FORMS:
+        if text.endswith(form):
+            text = text[: -len(form)] + " __legal__ "
+            break
+    for word, english in _CHINESE_WORDS.items():
+        text = text.replace(word, english)
+    return _HAN.sub(lambda m: f" {_pinyin_words(m.group(0))} ", text)
 
 
 def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
@@ -277,3 +307,13 @@ def standardise_address(address: str | None) -> str | None:
     text = re.sub(r"\b(no)\b", "", text)
     tokens = _PUNCT.sub(" ", text).split()
     return " ".join(tokens) or None
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def address_numbers(address_std: str | None) -> str | None:
+    """The numbers of a standardised address, in order (``229 huanghai road shenyang`` -> ``229``):
+    two spellings of one address share them, two buildings of one street do not."""
+    numbers = _NUMBER.findall(address_std or "")
+    return " ".join(numbers) or None

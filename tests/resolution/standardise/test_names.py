@@ -52,6 +52,27 @@ def test_han_script_in_mixed_text_romanises_once_per_distinct_run() -> None:
     assert standardise_address("Binjiang Road 51, Dandong") == "binjiang road 51 dandong"  # no Han: as it was
 
 
+@pytest.mark.parametrize(("han", "latin"), [
+    ("上海路益国际贸易有限公司", "Shanghai Luyi International Trading Co., Ltd."),
+    ("青岛鑫强国际有限公司", "QINGDAO XINQIANG INTL CO LTD"),
+    ("丹东开天实业发展有限公司", "Dandong Kaitian Industrial Development Company Limited"),
+])
+def test_a_han_script_firm_name_splits_into_words_like_its_latin_spelling(han: str, latin: str) -> None:
+    script, written = standardise_name(han), standardise_name(latin)
+    assert script.standard == written.standard  # place and trade name are two tokens, not one
+    assert script.sorted_compact == written.sorted_compact
+
+
+def test_two_firms_of_one_city_are_not_a_typo_of_each_other_in_han_script() -> None:
+    from rapidfuzz.distance import JaroWinkler
+
+    # the company model's typo level asks every aligned token for Jaro-Winkler >= 0.88; written as
+    # one token, "shanghailuyi" and "shanghaiboyuan" passed it on their shared place name
+    luyi, boyuan = standardise_name("上海路益国际贸易有限公司"), standardise_name("上海博源国际贸易有限公司")
+    tokens = list(zip(luyi.standard.split(), boyuan.standard.split(), strict=True))
+    assert min(JaroWinkler.similarity(a, b) for a, b in tokens) < 0.88
+
+
 @pytest.mark.parametrize(("typo", "clean"), [
     ("Nampo Kangbong General Corporaaion", "NAMPO KANGBONG GENERAL CORP"),
     ("Chongjin Kalma Shipping oCmpany", "Chongjin Kalma Shipping Co"),

@@ -1,0 +1,38 @@
+import duckdb
+import pyarrow as pa
+import pytest
+
+from resolution.link.company import address_comparison
+from resolution.link.features import features
+from resolution.models import Record
+
+
+def _address_level(left: str, right: str) -> str:
+    """The label of the address level two firms' records reach, on the DuckDB SQL Splink runs."""
+    rows = [features(Record(source="t", record_id=str(i), entity_type="company", name="Dandong Hongxiang Trading",
+                            address=address)) for i, address in enumerate((left, right))]
+    pair = pa.table({f"{column}_{side}": [row[column]] for side, row in zip("lr", rows, strict=True)
+                     for column in ("address_std", "address_numbers")})
+    con = duckdb.connect()
+    con.register("pair", pair)
+    for level in address_comparison().get_comparison("duckdb").comparison_levels:
+        condition = level.sql_condition
+        if condition == "ELSE" or con.execute(f"SELECT coalesce({condition}, false) FROM pair").fetchone()[0]:
+            return level.label_for_charts
+    raise AssertionError("no level matched")
+
+
+@pytest.mark.parametrize(("left", "right", "level"), [
+    ("No. 229 Huanghai Road, Shenyang", "229 HUANGHAI RD, SHENYANG", "Exact match on address_std"),
+    ("No. 229 Huanghai Road, Shenyang", "229 Huanghai Raod, Shenyang", "(Exact match on address_numbers) AND "
+     "(Jaro-Winkler distance of address_std >= 0.9)"),
+    # two buildings of one road: Jaro-Winkler alone put them at 0.95 and above
+    ("No. 229 Huanghai Road, Shenyang", "No. 217 Huanghai Road, Shenyang", "All other comparisons"),
+    ("Room 2780, 154 Jiefang Road, Mong Kok", "Room 2781, 154 Jiefang Road, Mong Kok", "All other comparisons"),
+])
+def test_an_address_agrees_only_with_its_own_numbers(left: str, right: str, level: str) -> None:
+    assert _address_level(left, right) == level
+
+
+def test_no_address_is_the_null_level() -> None:
+    assert _address_level("No. 229 Huanghai Road, Shenyang", "") == "address_std is NULL"
