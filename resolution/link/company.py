@@ -133,7 +133,10 @@ def spec() -> ModelSpec:
         deterministic_rules=[block_on("name_compact"), block_on("registration_number")],
         recall=0.7,
         em_blocking_rules=[block_on("name_compact")],
-        distinct_columns=("name_compact", "country"),
+        # a name's term frequency counts the firms that bear it: two firms of one name at two
+        # addresses are two (a record without an address is not a third), so a record with the name
+        # alone weighs less where it could be either of them
+        distinct_columns=("name_compact", "country", "address_std"),
         tf_columns=("name_compact",),
         columns=input_columns("registration_number", "address_std", "address_numbers", "legal_form")
         | {"name_typo_keys": "VARCHAR[]"},

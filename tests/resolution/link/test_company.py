@@ -36,3 +36,21 @@ def test_an_address_agrees_only_with_its_own_numbers(left: str, right: str, leve
 
 def test_no_address_is_the_null_level() -> None:
     assert _address_level("No. 229 Huanghai Road, Shenyang", "") == "address_std is NULL"
+
+
+def test_a_names_term_frequency_counts_the_firms_at_their_addresses() -> None:
+    """Two firms of one name at two addresses are two distinct rows; the record with the name and
+    no address, and a second spelling of one address, are neither of them again."""
+    from resolution.link.company import spec
+    from resolution.link.engine import arrow_table, distinct_rows
+
+    def record(record_id: str, address: str | None) -> dict[str, object]:
+        return features(Record(source="customs", record_id=record_id, entity_type="company",
+                               name="Nampo Tansu Trading Company", country="KP", address=address))
+
+    rows = [record("a", "286 Puryong Street, Sosong District, Nampo"),
+            record("b", "238 Tansung Street, Moranbong District, Sinuiju"),
+            record("c", None),
+            record("d", "286 PURYONG STREET, SOSONG DISTRICT, NAMPO")]
+    distinct = distinct_rows(spec(), arrow_table(spec(), rows))
+    assert distinct.column("unique_id").to_pylist() == ["customs:a", "customs:b"]
