@@ -74,6 +74,12 @@ def _firm_names(syllables: int) -> int:
     return (len(v.CN_CITIES) + 1) * math.perm(len(v.TRADE_SYLLABLES), syllables) * len(v.INDUSTRIES)
 
 
+def _kp_firm_names(syllables: int) -> int:
+    """How many distinct North Korean firm names (place, coined word, industry) the vocabulary
+    makes with coined words of ``syllables`` distinct syllables."""
+    return len(v.KP_PLACES) * math.perm(len(v.KP_SYLLABLES), syllables) * len(v.KP_INDUSTRIES)
+
+
 class _World:
     def __init__(self, size: int, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -93,6 +99,11 @@ class _World:
         # within a try or two; past that, a firm took up to 1,000 tries (--size 565000 did not
         # finish in 10 minutes), so bigger worlds use three-syllable trade names (18M names).
         self.trade_syllables = 2 if 0.8 * size <= _firm_names(2) / 2 else 3
+        # North Korean firms (0.2 x size) coin two-syllable words: 67k names. At --size 565000 the
+        # 113k firms ran out of them and, after 1,000 tries each, silently shared names (87k firms,
+        # up to 10 of one name). Past 60% of the names they coin three syllables (2.4M names);
+        # the 1M-record benchmark world (--size 185000: 37k firms, 55%) keeps its names.
+        self.kp_syllables = 2 if 0.2 * size <= 0.6 * _kp_firm_names(2) else 3
 
     # ---- ids and records -------------------------------------------------------------------
     def new_id(self, prefix: str) -> str:
@@ -225,11 +236,14 @@ class _World:
             if attempt < 20 and len(self.used_names) < 2000:
                 word = self.rng.choice(v.KP_WORDS)
             else:  # the classic names run out in big worlds: coin more from syllables
-                a, b = self.rng.sample(v.KP_SYLLABLES, 2)
-                word = a + b.lower()
+                first, *rest = self.rng.sample(v.KP_SYLLABLES, self.kp_syllables)
+                word = first + "".join(rest).lower()
             name = f"{self.rng.choice(v.KP_PLACES)} {word} {self.rng.choice(v.KP_INDUSTRIES)}"
             if ("KP", name, "") not in self.used_names:
                 break
+        else:
+            raise ValueError(f"no unused North Korean firm name left after 1,000 tries: size {self.size} is "
+                             "too big for the vocabulary")
         self.used_names.add(("KP", name, ""))
         entity = TrueEntity(
             id=self.new_id("T-CO-"), type="company",

@@ -1,6 +1,8 @@
 import csv
 from pathlib import Path
 
+import pytest
+
 from resolution.demo import generate_world
 from resolution.sources import read_inputs
 from resolution.standardise.identifiers import imo_check_digit_ok
@@ -51,3 +53,34 @@ def test_big_worlds_get_longer_trade_names_so_firm_names_do_not_run_out() -> Non
     for _ in range(330_000):
         big.make_cn_company()
     assert len(big.used_names) == 330_000
+
+
+def test_big_worlds_coin_three_syllable_north_korean_firm_names() -> None:
+    """Past 60% of the two-syllable names a world's North Korean firms coin three syllables:
+    the 113,000 firms of --size 565000 used to outnumber the 67,488 names and share them."""
+    from resolution.demo.generator import _kp_firm_names, _World
+
+    assert _kp_firm_names(2) == 8 * 38 * 37 * 6
+    largest_two, big = _World(202_460, 1), _World(565_000, 1)
+    assert largest_two.kp_syllables == 2  # the 1M benchmark world is size 185,000
+    assert big.kp_syllables == 3
+    firms = [big.make_kp_company() for _ in range(113_000)]
+    assert len({firm.attrs["name"] for firm in firms}) == len(firms)
+    assert _World(300, 1).make_kp_company().attrs["name"].split()[1].isalpha()
+
+
+def test_a_world_too_big_for_its_north_korean_names_is_an_error() -> None:
+    from resolution.demo.generator import _World
+
+    world = _World(300, 1)
+    world.kp_syllables = 2
+    world.used_names = {("KP", name, "") for name in _all_two_syllable_kp_names()}
+    with pytest.raises(ValueError, match="too big for the vocabulary"):
+        world.make_kp_company()
+
+
+def _all_two_syllable_kp_names() -> list[str]:
+    from resolution.demo import vocabulary as v
+
+    words = [*v.KP_WORDS, *(a + b.lower() for a in v.KP_SYLLABLES for b in v.KP_SYLLABLES if a != b)]
+    return [f"{place} {word} {industry}" for place in v.KP_PLACES for word in words for industry in v.KP_INDUSTRIES]
