@@ -1,8 +1,9 @@
 """Name standardisation for companies, people and vessels.
 
 Chinese script becomes pinyin (``pypinyin``; firm names word by word, ``rjieba``), other scripts
-ASCII (``unidecode``); case, punctuation and diacritics go; legal forms (``Co., Ltd.``, ``Company Limited``, ``有限公司``...)
-are removed and kept apart; common abbreviations are expanded. Each name yields:
+ASCII (``unidecode``); case, punctuation and diacritics go; legal forms (``Co., Ltd.``,
+``Company Limited``, ``有限公司``...) are removed and kept apart; common abbreviations are expanded.
+Each name yields:
 
 * ``standard``: spaced tokens, e.g. ``dandong hongxiang industrial development``
 * ``compact``: the same without spaces, so pinyin written with or without spaces agrees
