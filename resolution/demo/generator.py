@@ -171,6 +171,9 @@ class _World:
             if (place, t[0], industry[0]) not in self.used_names:
                 break
             trade = None
+        else:
+            raise ValueError(f"no unused Chinese firm name left after 1,000 tries: size {self.size} is too big "
+                             "for the vocabulary")
         self.used_names.add((place, t[0], industry[0]))
         entity = TrueEntity(
             id=self.new_id("T-CO-"), type="company",

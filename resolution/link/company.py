@@ -29,6 +29,10 @@ TOKENWISE_CLOSE = {
 }
 
 
+# Jaro-Winkler every aligned token must reach for the typo level ("shiping" for "shipping").
+TYPO_TOKEN_SIMILARITY = 0.88
+
+
 class TokenwiseCloseLevel(ComparisonLevelCreator):
     """Every aligned name token has Jaro-Winkler similarity >= ``threshold`` (same token count)."""
 
@@ -62,7 +66,7 @@ def name_comparison() -> cl.CustomComparison:
             cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
-            TokenwiseCloseLevel(0.88).configure(
+            TokenwiseCloseLevel(TYPO_TOKEN_SIMILARITY).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
             cll.JaroWinklerLevel("name_compact", 0.97).configure(m_probability=0.02, fix_m_probability=True),

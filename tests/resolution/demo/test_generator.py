@@ -69,18 +69,17 @@ def test_big_worlds_coin_three_syllable_north_korean_firm_names() -> None:
     assert _World(300, 1).make_kp_company().attrs["name"].split()[1].isalpha()
 
 
-def test_a_world_too_big_for_its_north_korean_names_is_an_error() -> None:
+class _EveryNameUsed(set):
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("make", ["make_kp_company", "make_cn_company"])
+def test_a_world_too_big_for_its_firm_names_is_an_error(make: str) -> None:
+    """When no unused name turns up, generating stops with an error instead of making namesakes."""
     from resolution.demo.generator import _World
 
     world = _World(300, 1)
-    world.kp_syllables = 2
-    world.used_names = {("KP", name, "") for name in _all_two_syllable_kp_names()}
+    world.used_names = _EveryNameUsed()
     with pytest.raises(ValueError, match="too big for the vocabulary"):
-        world.make_kp_company()
-
-
-def _all_two_syllable_kp_names() -> list[str]:
-    from resolution.demo import vocabulary as v
-
-    words = [*v.KP_WORDS, *(a + b.lower() for a in v.KP_SYLLABLES for b in v.KP_SYLLABLES if a != b)]
-    return [f"{place} {word} {industry}" for place in v.KP_PLACES for word in words for industry in v.KP_INDUSTRIES]
+        getattr(world, make)()

@@ -66,11 +66,13 @@ def test_a_han_script_firm_name_splits_into_words_like_its_latin_spelling(han: s
 def test_two_firms_of_one_city_are_not_a_typo_of_each_other_in_han_script() -> None:
     from rapidfuzz.distance import JaroWinkler
 
-    # the company model's typo level asks every aligned token for Jaro-Winkler >= 0.88; written as
-    # one token, "shanghailuyi" and "shanghaiboyuan" passed it on their shared place name
+    from resolution.link.company import TYPO_TOKEN_SIMILARITY
+
+    # written as one token, "shanghailuyi" and "shanghaiboyuan" passed the company model's typo
+    # level on their shared place name
     luyi, boyuan = standardise_name("上海路益国际贸易有限公司"), standardise_name("上海博源国际贸易有限公司")
     tokens = list(zip(luyi.standard.split(), boyuan.standard.split(), strict=True))
-    assert min(JaroWinkler.similarity(a, b) for a, b in tokens) < 0.88
+    assert min(JaroWinkler.similarity(a, b) for a, b in tokens) < TYPO_TOKEN_SIMILARITY
 
 
 @pytest.mark.parametrize(("typo", "clean"), [
