@@ -25,7 +25,7 @@ from splink.internals.database_api import DatabaseAPI
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
 from resolution.link.backends import open_backend
-from resolution.link.evidence import evidence_columns
+from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.model import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -241,9 +241,8 @@ def link_entity_type(  # noqa: PLR0913
     spec = SPECS[entity_type]()
     table = feature_table(spec, rows)
     if table.num_rows < 2:
-        empty = pa.table({"unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string())})
         ids = table.column("unique_id").to_pylist()
-        return LinkResult(entity_type, empty, {i: i for i in ids}, False, [])
+        return LinkResult(entity_type, empty_pairs(), {i: i for i in ids}, False, [])
     if model_path is not None:
         _check_model_dialect(model_path, backend)
     seconds: dict[str, float] = {}

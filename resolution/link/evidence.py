@@ -26,6 +26,15 @@ def evidence_columns(column_names: Iterable[str]) -> list[str]:
     return [*_ID_COLUMNS, *(c for c in column_names if c.startswith("mw_"))]
 
 
+def empty_pairs() -> pa.Table:
+    """A scored-pairs table with no rows and the columns evidence reads: what an entity type with
+    fewer than two records links to."""
+    return pa.table({
+        "unique_id_l": pa.array([], pa.string()), "unique_id_r": pa.array([], pa.string()),
+        "match_probability": pa.array([], pa.float64()), "match_weight": pa.array([], pa.float64()),
+    })
+
+
 def evidence_table(pairs: pa.Table) -> pa.Table:
     """Only the columns evidence keeps (ids, probability, match weight, ``mw_*``)."""
     return pairs.select(evidence_columns(pairs.column_names))

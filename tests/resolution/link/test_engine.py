@@ -141,3 +141,27 @@ def test_arrow_table_from_a_generator_in_chunks(monkeypatch) -> None:
     assert table.column("name_keys").to_pylist()[4] == ["k4", "shared"]
     assert table.column("country").null_count == 5  # a column the rows lack is null
     assert engine.arrow_table(spec(), iter([])).num_rows == 0
+
+
+def test_input_of_one_entity_type_resolves(tmp_path: Path) -> None:
+    """A registry extract holds firms only: the types without records (or with one) link to
+    nothing, and the run still writes its folder (it crashed on the empty pairs' missing columns)."""
+    from resolution.pipeline import resolve
+    from resolution.settings import ResolutionSettings
+
+    source = tmp_path / "firms.csv"
+    rows = [("r1", "Dandong Dingsen Trading Co., Ltd.", "No. 38 Zhenxing Road, Dandong"),
+            ("r2", "DANDONG DINGSEN TRADING CO LTD", "No. 38 Zhenxing Road, Dandong"),
+            ("r3", "Hunchun Jinhai Mining Co., Ltd.", "No. 7 Hebei Road, Hunchun"),
+            ("r4", "Kim Yong Chol", "")]
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "record_id", "entity_type", "name", "country", "address"])
+        for record_id, name, address in rows:
+            writer.writerow(["registry", record_id, "person" if record_id == "r4" else "company", name, "CN", address])
+    summary = resolve([source], tmp_path / "run", ResolutionSettings())
+    assert summary.records == 4
+    assert summary.entities.get("vessel", 0) == 0 and summary.entities["person"] == 1
+    with (tmp_path / "run" / "clusters.csv").open(encoding="utf-8") as handle:
+        entity_of = {row["record_id"]: row["entity_id"] for row in csv.DictReader(handle)}
+    assert entity_of["r1"] == entity_of["r2"] != entity_of["r3"]
