@@ -24,7 +24,12 @@ def name_comparison() -> cl.CustomComparison:
                 m_probability=0.2, fix_m_probability=True
             ),
             cll.JaroWinklerLevel("name_compact", 0.92).configure(m_probability=0.08, fix_m_probability=True),
-            cll.JaroWinklerLevel("name_sorted", 0.88).configure(m_probability=0.04, fix_m_probability=True),
+            # the same words in another order with a variation: Jaro-Winkler on the sorted words
+            # alone also rewards two names with no word in common whose first words (in
+            # alphabetical order) share a prefix ("Guo Gang" ~ "Xu Gangming")
+            cll.And(
+                cll.JaroWinklerLevel("name_sorted", 0.88), cll.ArrayIntersectLevel("name_tokens", min_intersection=1)
+            ).configure(m_probability=0.04, fix_m_probability=True),
             cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
         ],
     )

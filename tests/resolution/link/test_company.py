@@ -1,25 +1,16 @@
-import duckdb
-import pyarrow as pa
 import pytest
 
 from resolution.link.company import address_comparison
 from resolution.link.features import features
 from resolution.models import Record
+from tests.resolution.link.levels import level_reached
 
 
 def _address_level(left: str, right: str) -> str:
     """The label of the address level two firms' records reach, on the DuckDB SQL Splink runs."""
     rows = [features(Record(source="t", record_id=str(i), entity_type="company", name="Dandong Hongxiang Trading",
                             address=address)) for i, address in enumerate((left, right))]
-    pair = pa.table({f"{column}_{side}": [row[column]] for side, row in zip("lr", rows, strict=True)
-                     for column in ("address_std", "address_numbers")})
-    con = duckdb.connect()
-    con.register("pair", pair)
-    for level in address_comparison().get_comparison("duckdb").comparison_levels:
-        condition = level.sql_condition
-        if condition == "ELSE" or con.execute(f"SELECT coalesce({condition}, false) FROM pair").fetchone()[0]:
-            return level.label_for_charts
-    raise AssertionError("no level matched")
+    return level_reached(address_comparison(), *rows, columns=("address_std", "address_numbers"))
 
 
 @pytest.mark.parametrize(("left", "right", "level"), [
