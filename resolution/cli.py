@@ -118,6 +118,9 @@ def resolve(
     console.print(table)
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} rows quarantined[/]: see {out / 'quarantine.csv'}")
+    for entity_type, levels in summary.untrained_levels.items():
+        console.print(f"[yellow]{entity_type} model: {len(levels)} level{'s' if len(levels) > 1 else ''} untrained[/] "
+                      f"(no training pair reached them; Splink's default m or u is used): {'; '.join(levels)}")
 
 
 @app.command()

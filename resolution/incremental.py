@@ -273,6 +273,7 @@ class _Linked:
     relinked: set[str] = field(default_factory=set)  # types linked in full (no previous model)
     new_pairs: int = 0
     notes: dict[str, list[str]] = field(default_factory=dict)
+    untrained: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -301,6 +302,8 @@ def _link(
             scored = linked.pairs
             result.relinked.add(kind)
             result.notes[kind] = linked.training_notes
+            if linked.untrained:
+                result.untrained[kind] = linked.untrained
         elif changed and model_path.exists():
             scored = score_new_records(
                 kind, [features(r) for r in records if r.key not in increment.changed],
@@ -405,7 +408,7 @@ def resolve_increment(
         relations=len(increment.relations), listings=len(increment.listings),
         quarantined=len(increment.quarantine), entities=counts,
         merged_pairs=outcome.merged, review_pairs=len(outcome.review),
-        seconds=timings, training_notes=linked.notes,
+        seconds=timings, training_notes=linked.notes, untrained_levels=linked.untrained,
         increment={
             "previous": str(previous),
             "new_records": len(increment.changed) - len(increment.updated),

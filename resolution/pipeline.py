@@ -49,6 +49,8 @@ class RunSummary:
     review_pairs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     training_notes: dict[str, list[str]] = field(default_factory=dict)
+    # per entity type, the model levels that predict with Splink's default m or u
+    untrained_levels: dict[str, list[str]] = field(default_factory=dict)
     # incremental runs only: the previous run, what the increment added and what became of ids
     increment: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +117,7 @@ def _resolve(
     outcome = PairOutcome()
     scored: list[tuple[str, pa.Table]] = []  # per entity type, the evidence columns of its pairs
     notes: dict[str, list[str]] = {}
+    untrained: dict[str, list[str]] = {}
     for entity_type in EntityType:
         t0 = time.perf_counter()
         # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once
@@ -131,6 +134,8 @@ def _resolve(
         count = table.num_rows
         del table
         notes[entity_type.value] = result.training_notes
+        if result.untrained:
+            untrained[entity_type.value] = result.untrained
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         outcome.add(result.pairs, settings.merge_threshold)
         scored.append((entity_type.value, evidence_table(result.pairs)))
@@ -174,6 +179,7 @@ def _resolve(
         relations=len(batch.relations), listings=len(batch.listings),
         quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
         review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
+        untrained_levels=untrained,
     )
     summary.write(out)
     return summary

@@ -46,6 +46,8 @@ class LinkResult:
     training_notes: list[str]
     # seconds per step: "prepare" (register, u, term frequencies), "train", "predict", "cluster"
     seconds: dict[str, float] = field(default_factory=dict)
+    # levels that predict with Splink's default m or u (see ``untrained_levels``)
+    untrained: list[str] = field(default_factory=list)
 
 
 class _CollectWarnings(logging.Handler):
@@ -156,6 +158,23 @@ def prepare_linker(
         linker.table_management.register_term_frequency_lookup(frozen, column)
     db_api.delete_tables_created_by_splink_from_db()
     return PreparedLinker(linker, records, settings, table, tf_tables)
+
+
+def untrained_levels(linker: Linker) -> list[str]:
+    """Every comparison level the model predicts with Splink's default m or u, because training
+    never saw a pair at that level (``"address: <level> (m)"``). Such a level weighs whatever the
+    default says: a fuzzy address level once added 3 bits that nothing in the data supported.
+    A level with full term-frequency adjustment is not flagged for u: its weight is m over the
+    term frequency, and u cancels out."""
+    found = []
+    for comparison in linker._settings_obj.comparisons:  # Splink 5 has no public view of this
+        for level in comparison.comparison_levels:
+            u_cancels = level._has_tf_adjustments and level._tf_adjustment_weight == 1
+            missing = [kind for kind, trained in (("m", level._m_is_trained), ("u", level._u_is_trained or u_cancels))
+                       if not trained]
+            if missing:
+                found.append(f"{comparison.output_column_name}: {level.label_for_charts} ({', '.join(missing)})")
+    return found
 
 
 def _train(linker: Linker, spec: ModelSpec, notes: list[str], record_count: int) -> None:
@@ -270,6 +289,7 @@ def link_entity_type(  # noqa: PLR0913
         if trained:
             _train(linker, spec, notes, table.num_rows)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
+        untrained = untrained_levels(linker)
         step("train")
         # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
         # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
@@ -298,4 +318,4 @@ def link_entity_type(  # noqa: PLR0913
     for note in notes:
         log.info("%s model: %s", entity_type, note)
     clusters = {str(u): str(c) for u, c in zip(cluster_table["unique_id"], cluster_table["cluster_id"], strict=True)}
-    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds)
+    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained)

@@ -165,3 +165,28 @@ def test_input_of_one_entity_type_resolves(tmp_path: Path) -> None:
     with (tmp_path / "run" / "clusters.csv").open(encoding="utf-8") as handle:
         entity_of = {row["record_id"]: row["entity_id"] for row in csv.DictReader(handle)}
     assert entity_of["r1"] == entity_of["r2"] != entity_of["r3"]
+
+
+def test_untrained_levels_are_named(tmp_path: Path) -> None:
+    """Levels no training pair reached predict with Splink's default m or u: the result names
+    them (they go to summary.json and the CLI). A term-frequency-adjusted level is not flagged for
+    u, which cancels out of its weight."""
+    from resolution.link.engine import link_entity_type
+    from resolution.link.features import features
+    from resolution.models import Record
+    from resolution.standardise.identifiers import with_imo_check_digit
+
+    vessels = [features(Record(source="ofac", record_id=str(i), entity_type="vessel", name=name,
+                               imo=with_imo_check_digit(f"91{i:04d}"), flag="KP"))
+               for i, name in enumerate(["CHON MA SAN", "KUM UN SAN 3", "YU JONG 2", "WAN HENG 11", "PAEK MA"])]
+    result = link_entity_type("vessel", vessels, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
+    # no record has an MMSI, so no sampled pair reaches either MMSI level; every pair has two IMOs
+    assert "mmsi: All other comparisons (u)" in result.untrained
+    assert not any(level.startswith("imo: All other comparisons") for level in result.untrained)
+
+    people = [features(Record(source="registry", record_id=str(i), entity_type="person", name=name, nationality="CN"))
+              for i, name in enumerate(["Wang Wei", "Li Na", "Zhang Min", "Liu Yang", "Chen Jie", "Yang Fan"])]
+    result = link_entity_type("person", people, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
+    assert "id_number: Exact match on id_number (u)" in result.untrained
+    # all names differ: the exact level's u is unobserved, but its weight is m over the term frequency
+    assert not any(level.startswith("name: Exact match on name_compact") for level in result.untrained)
