@@ -53,7 +53,7 @@ BLOCKING = [
 ]
 PRIOR_RULES = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
 EM_RULES = [block_on("date_of_birth"), block_on("postcode")]
-OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "dob", "birth_year", "id_number", "address_std",
+OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "name_tokens", "dob", "birth_year", "id_number", "address_std",
                 "address_numbers")
 
 
@@ -105,6 +105,7 @@ def our_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "name_compact": (std.compact or None) if std else None,
             "name_sorted": (std.sorted_compact or None) if std else None,
             "name_keys": name_keys([name], organisation=False) if name else None,
+            "name_tokens": (std.standard.split() or None) if std else None,
             "dob": dob, "birth_year": dob[:4] if dob else None,
             "id_number": row["soc_sec_id"],
             "address_std": address,
