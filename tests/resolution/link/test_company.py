@@ -45,3 +45,29 @@ def test_a_names_term_frequency_counts_the_firms_at_their_addresses() -> None:
             record("d", "286 PURYONG STREET, SOSONG DISTRICT, NAMPO")]
     distinct = distinct_rows(spec(), arrow_table(spec(), rows))
     assert distinct.column("unique_id").to_pylist() == ["customs:a", "customs:b"]
+
+
+def test_a_firm_at_another_address_is_still_a_candidate(small_run) -> None:
+    """A firm's mention at an address it was never seen at (it moved) with its exact name: the
+    address counts against it, but not so much that the firm drops out of the review band. Trained
+    by EM on generated firms that never move, "address differs" weighed -5.3 bits here (Splink's
+    default m) and -24 bits at a million records."""
+    from resolution.run_folder import read_jsonl
+    from resolution.screening import Screener
+    from resolution.settings import ResolutionSettings
+
+    run_dir = small_run[0]
+    registry = [row for row in read_jsonl(run_dir / "records.jsonl")
+                if row["props"]["entity_type"] == "company" and row["props"].get("registration_number")][:10]
+    screener = Screener(run_dir)
+    against_the_address = 0
+    for row in registry:
+        props = {k: v for k, v in row["props"].items() if not k.startswith("attr_")}
+        moved = Record.model_validate(props | {"source": "customs", "record_id": "moved", "registration_number": None,
+                                               "incorporation_date": None, "address": "No. 999 Renmin Road, Shenyang"})
+        best = screener.screen(moved, limit=1)
+        assert best and best[0]["entity_id"] == row["entity_id"], props["name"]
+        assert best[0]["match_probability"] >= ResolutionSettings().review_threshold, props["name"]
+        # (the firm's best record may have no address at all; most have one, which differs)
+        against_the_address += best[0]["weights"]["address"] < 0
+    assert against_the_address >= 5
