@@ -53,8 +53,8 @@ BLOCKING = [
 ]
 PRIOR_RULES = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
 EM_RULES = [block_on("date_of_birth"), block_on("postcode")]
-OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "name_tokens", "dob", "birth_year", "id_number", "address_std",
-                "address_numbers")
+OURS_COLUMNS = ("name_compact", "name_sorted", "name_keys", "name_tokens", "dob", "birth_year", "id_number",
+                "address_std", "address_numbers")
 
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]:

@@ -12,4 +12,5 @@ def test_missed_pairs_add_up_to_the_recall_evaluate_reports(small_run, small_wor
         assert round(1 - sum(kinds.values()) / true_pairs, 4) == scores[entity_type].pairwise_recall
     # the small world misses some pairs, and every kind names both sides and the names
     assert any(counted[t][1] for t in counted)
-    assert all(len(kind) == 3 and kind[2] in {"same name", "other name"} for _, kinds in counted.values() for kind in kinds)
+    assert all(len(kind) == 3 and kind[2] in {"same name", "other name"}
+               for _, kinds in counted.values() for kind in kinds)
