@@ -21,9 +21,10 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from resolution.evaluate import read_assignments
+from resolution.models import record_key
 from resolution.standardise.names import standardise_name
 
-Key = tuple[str, str]
 Row = dict[str, str]
 
 
@@ -46,21 +47,18 @@ def _vessel(row: Row) -> str:
 DESCRIBE: dict[str, Callable[[Row], str]] = {"company": _company, "person": _person, "vessel": _vessel}
 
 
-def _read(path: Path) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def missed_pairs(run_dir: Path, world_dir: Path) -> dict[str, tuple[int, Counter[tuple[str, str, str]]]]:
     """Per entity type: the number of true pairs, and the missed ones counted by (description of
     one side, of the other, sorted; "same name" or "other name")."""
-    entity_of = {(r["source"], r["record_id"]): r["entity_id"] for r in _read(run_dir / "clusters.csv")}
-    records = {(r["source"], r["record_id"]): r for r in _read(world_dir / "records.csv")}
-    members: dict[str, dict[str, list[Key]]] = defaultdict(lambda: defaultdict(list))
-    for row in _read(world_dir / "truth_records.csv"):
-        key = (row["source"], row["record_id"])
+    entity_of = read_assignments(run_dir / "clusters.csv", "entity_id")
+    true_entity = read_assignments(world_dir / "truth_records.csv", "true_entity_id")
+    entity_type_of = read_assignments(world_dir / "truth_records.csv", "entity_type")
+    with (world_dir / "records.csv").open(encoding="utf-8", newline="") as handle:
+        records = {record_key(r["source"], r["record_id"]): r for r in csv.DictReader(handle)}
+    members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for key, entity in true_entity.items():
         if key in entity_of:  # quarantined rows are scored by no one
-            members[row["entity_type"]][row["true_entity_id"]].append(key)
+            members[entity_type_of[key]][entity].append(key)
 
     @cache
     def compact(name: str, entity_type: str) -> str:
