@@ -2,7 +2,7 @@
 
     python -m benchmarks.query_benchmark (RUN_DIR | --from-graph) [--url http://127.0.0.1:8000]
                                          [--clients 32] [--requests 2000] [--seed 1]
-                                         [--rates 25,50,100]
+                                         [--rates 25,50,100] [--endpoints paths,exposure]
 
 Needs a running API (``tracegraph serve``) over a graph loaded from RUN_DIR. Picks random
 connected entities from the run folder (or, with ``--from-graph``, from the Neo4j at NEO4J_URI),
@@ -102,7 +102,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rates", default="",
                         help="also run the clients open-loop at these total requests/s, e.g. 25,50,100")
+    parser.add_argument("--endpoints", default="paths,exposure",
+                        help="which endpoints to measure, comma-separated: paths, exposure")
     args = parser.parse_args()
+    endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
+    if unknown := sorted(set(endpoints) - {"paths", "exposure"}):
+        raise SystemExit(f"unknown endpoints {unknown}: choose from paths, exposure")
     if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise SystemExit("the benchmark only sends traffic to loopback addresses")
     rng = random.Random(args.seed)
@@ -118,6 +123,8 @@ def main() -> None:
     exposure = [(f"/entities/{rng.choice(firms)}/exposure", {"max_hops": 4}) for _ in range(args.requests)]
     results = {}
     for name, batch in (("paths", paths), ("exposure", exposure)):
+        if name not in endpoints:
+            continue
         results[f"{name}_1_client"] = asyncio.run(_run(args.url, batch[: max(50, args.requests // 10)], 1))
         results[f"{name}_{args.clients}_clients"] = asyncio.run(_run(args.url, batch, args.clients))
         for rate in (float(r) for r in args.rates.split(",") if r.strip()):

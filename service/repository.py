@@ -95,8 +95,14 @@ class GraphRepository:
     async def list_entities(self, *, types: list[str], countries: list[str], after: str, limit: int) -> list[dict[str, Any]]:
         return await self.read("list_entities", types=types, countries=countries, after=after, limit=limit)
 
-    async def exposure(self, entity_id: str, *, max_hops: int, relation_types: list[str], limit: int) -> list[dict[str, Any]]:
-        return await self.read("exposure", id=entity_id, max_hops=max_hops, relation_types=relation_types, limit=limit)
+    async def exposure(
+        self, entity_id: str, *, max_hops: int, relation_types: list[str], limit: int
+    ) -> dict[str, Any] | None:
+        """The entity's ``labels`` and its nearest sanctioned parties (``exposures``: ids of one
+        path each, over the distinct ``nodes`` and ``relationships``), or ``None`` when there is
+        no entity with that id; one query."""
+        rows = await self.read("exposure", id=entity_id, max_hops=max_hops, relation_types=relation_types, limit=limit)
+        return rows[0] if rows else None
 
     async def records(self, entity_id: str, *, skip: int, limit: int) -> list[dict[str, Any]]:
         return await self.read("entity_records", id=entity_id, skip=skip, limit=limit)

@@ -150,21 +150,24 @@ async def exposure(
     """The nearest sanctioned parties, each with one shortest path, its hop count and the kinds of
     relationship on the way, sorted by distance."""
     types = relation_types(relations)
-    entity = await repository.entity(entity_id)
-    if entity is None:
+    found = await repository.exposure(entity_id, max_hops=max_hops, relation_types=types, limit=limit)
+    if found is None:
         await raise_missing_entity(repository, entity_id, request)
-    rows = await repository.exposure(entity_id, max_hops=max_hops, relation_types=types, limit=limit)
     builder = SubgraphBuilder()
+    for node in found["nodes"]:
+        builder.add_node(node)
+    for rel in found["relationships"]:
+        builder.add_relationship(rel)
     exposures = []
-    for row in rows:
-        path = builder.add_path(row)
+    for row in found["exposures"]:
+        path = builder.path(row["node_ids"], row["relationship_ids"])
         exposures.append(Exposure(
             sanctioned_id=row["sanctioned_id"], sanctioned_name=builder.nodes[row["sanctioned_id"]].name,
             hops=path.length, relationship_types=sorted({h.type for h in path.hops}), path=path,
         ))
     return ExposureResponse(
         entity_id=entity_id, max_hops=max_hops,
-        self_sanctioned="Sanctioned" in entity["labels"], exposures=exposures, **dict(builder.subgraph()),
+        self_sanctioned="Sanctioned" in found["labels"], exposures=exposures, **dict(builder.subgraph()),
     )
 
 

@@ -75,6 +75,42 @@ def test_exposure_limit_keeps_the_nearest(client: TestClient, loaded_run: Path) 
     assert [x["hops"] for x in body["exposures"]] == nearest[:2]
 
 
+def test_exposure_paths_run_over_the_nodes_and_relationships_it_returns(client: TestClient, loaded_run: Path) -> None:
+    """Each node and relationship comes once, and every hop of every path is one of them, between
+    the path's nodes in the direction it says; nothing is returned that no path uses."""
+    graph = adjacency(loaded_run)
+    ents = {e["id"]: e for e in entities(loaded_run)}
+    firm = next(i for i, e in ents.items() if e["type"] == "company" and not e["sanctioned"]
+                and sum(1 for t, d in bfs(graph, i).items() if 0 < d <= 4 and ents.get(t, {}).get("sanctioned")) >= 3)
+    body = client.get(f"/entities/{firm}/exposure", params={"max_hops": 4}).json()
+    nodes = {n["id"]: n for n in body["nodes"]}
+    rels = {(r["start_node"], r["end_node"], r["type"]) for r in body["relationships"]}
+    assert len(nodes) == len(body["nodes"]) and len(rels) == len(body["relationships"])
+    assert len(body["exposures"]) >= 3
+    on_paths_nodes, on_paths_rels = set(), set()
+    for item in body["exposures"]:
+        path = item["path"]
+        assert "Sanctioned" in nodes[item["sanctioned_id"]]["labels"]
+        assert item["sanctioned_name"] == nodes[item["sanctioned_id"]]["name"]
+        on_paths_nodes.update(path["node_ids"])
+        for index, hop in enumerate(path["hops"]):
+            assert (hop["from_id"], hop["to_id"]) == (path["node_ids"][index], path["node_ids"][index + 1])
+            ends = (hop["from_id"], hop["to_id"]) if hop["direction"] == "forward" else (hop["to_id"], hop["from_id"])
+            assert (*ends, hop["type"]) in rels
+            on_paths_rels.add((*ends, hop["type"]))
+    assert on_paths_nodes == set(nodes) and on_paths_rels == rels
+
+
+def test_exposure_of_an_unknown_or_sanctioned_entity(client: TestClient, loaded_run: Path) -> None:
+    missing = client.get("/entities/tg-co-0000000000000000/exposure")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert "tg-co-0000000000000000" in missing.json()["detail"]
+    listed = next(e for e in entities(loaded_run) if e["sanctioned"])
+    body = client.get(f"/entities/{listed['id']}/exposure", params={"max_hops": 1}).json()
+    assert body["self_sanctioned"] is True
+    assert all(x["sanctioned_id"] != listed["id"] and x["hops"] == 1 for x in body["exposures"])
+
+
 def test_records_with_merge_evidence(client: TestClient, loaded_run: Path) -> None:
     entity = max(entities(loaded_run), key=lambda e: e["record_count"])
     body = client.get(f"/entities/{entity['id']}/records", params={"limit": 500}).json()

@@ -54,6 +54,8 @@ def test_merge_on_reload_leaves_a_redirect(empty_graph: Driver, graph_settings: 
         assert client.get(f"/entities/{gone}").json()["id"] == survivor
         moved = client.get(f"/entities/{gone}/records", params={"limit": 5}, follow_redirects=False)
         assert moved.status_code == 301 and moved.headers["location"] == f"/entities/{survivor}/records?limit=5"
+        exposed = client.get(f"/entities/{gone}/exposure", params={"max_hops": 2}, follow_redirects=False)
+        assert exposed.status_code == 301 and exposed.headers["location"] == f"/entities/{survivor}/exposure?max_hops=2"
 
 
 def test_redirects_written_by_an_incremental_run_are_loaded(empty_graph: Driver, graph_settings: ResolutionSettings,
