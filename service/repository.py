@@ -79,11 +79,14 @@ class GraphRepository:
 
     async def shortest_paths(
         self, source: str, target: str, *, max_hops: int, k: int, relation_types: list[str]
-    ) -> list[dict[str, Any]]:
+    ) -> dict[str, Any]:
+        """``source_found``, ``target_found`` and up to ``k`` shortest ``paths`` (each with its
+        ``nodes`` and ``relationships``; none when an id is unknown or both are the same); one query."""
         statement = cypher.bounded("queries", "shortest_paths", max_hops)
-        return await self._run(statement, {
+        rows = await self._run(statement, {
             "source": source, "target": target, "max_hops": max_hops, "k": k, "relation_types": relation_types,
         })
+        return rows[0]
 
     async def redirect(self, entity_id: str) -> str | None:
         rows = await self.read("redirect", id=entity_id)

@@ -32,19 +32,17 @@ async def paths(
     No path within ``max_hops`` is an answer (``found: false``), not an error; an unknown id is 404.
     """
     types = relation_types(relations)
-    missing = await repository.missing_ids([source, target])
+    found = await repository.shortest_paths(source, target, max_hops=max_hops, k=k, relation_types=types)
+    missing = [i for i, ok in ((source, found["source_found"]), (target, found["target_found"])) if not ok]
     if missing:
         moved = {m: await repository.redirect(m) for m in missing}
-        if all(moved.values()):
-            source, target = moved.get(source) or source, moved.get(target) or target
-        else:
-            unknown = [m for m, to in moved.items() if to is None]
+        unknown = [m for m, to in moved.items() if to is None]
+        if unknown:
             raise EntityNotFound(f"no entity with id {', '.join(repr(m) for m in unknown)}")
+        source, target = moved.get(source) or source, moved.get(target) or target
+        found = await repository.shortest_paths(source, target, max_hops=max_hops, k=k, relation_types=types)
     builder = SubgraphBuilder()
-    results = []
-    if source != target:
-        rows = await repository.shortest_paths(source, target, max_hops=max_hops, k=k, relation_types=types)
-        results = [builder.add_path(row) for row in rows]
+    results = [builder.add_path(row) for row in found["paths"]]
     return PathsResponse(
         source=source, target=target, max_hops=max_hops, found=bool(results), paths=results,
         **dict(builder.subgraph()),

@@ -64,6 +64,10 @@ def test_paths_with_unknown_id_or_bad_relation(client: TestClient, loaded_run: P
     firm = entities(loaded_run)[0]["id"]
     response = client.get("/paths", params={"source": firm, "target": "tg-co-missing"})
     assert response.status_code == 404 and "tg-co-missing" in response.json()["detail"]
+    both = client.get("/paths", params={"source": "tg-pe-missing", "target": "tg-co-missing"}).json()
+    assert both["status"] == 404 and "tg-pe-missing" in both["detail"] and "tg-co-missing" in both["detail"]
+    same = client.get("/paths", params={"source": firm, "target": firm})
+    assert same.status_code == 200 and same.json()["found"] is False and same.json()["paths"] == []
     response = client.get("/paths", params={"source": firm, "target": firm, "relations": "DETACH DELETE"})
     assert response.status_code == 422
 

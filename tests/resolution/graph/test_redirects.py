@@ -56,6 +56,9 @@ def test_merge_on_reload_leaves_a_redirect(empty_graph: Driver, graph_settings: 
         assert moved.status_code == 301 and moved.headers["location"] == f"/entities/{survivor}/records?limit=5"
         exposed = client.get(f"/entities/{gone}/exposure", params={"max_hops": 2}, follow_redirects=False)
         assert exposed.status_code == 301 and exposed.headers["location"] == f"/entities/{survivor}/exposure?max_hops=2"
+        between = client.get("/paths", params={"source": gone, "target": survivor})
+        assert between.status_code == 200
+        assert (between.json()["source"], between.json()["target"], between.json()["found"]) == (survivor, survivor, False)
 
 
 def test_redirects_written_by_an_incremental_run_are_loaded(empty_graph: Driver, graph_settings: ResolutionSettings,
