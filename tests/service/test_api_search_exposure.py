@@ -140,3 +140,7 @@ def test_metrics_count_requests(client: TestClient) -> None:
     client.get("/health")
     text = client.get("/metrics").text
     assert 'tracegraph_http_requests_total{method="GET",route="/health",status="200"}' in text
+    client.get("/entities/tg-co-0000000000000000")
+    text = client.get("/metrics").text
+    assert 'tracegraph_http_requests_total{method="GET",route="/entities/{entity_id}",status="404"}' in text
+    assert 'tracegraph_http_request_duration_seconds_count{method="GET",route="/entities/{entity_id}"}' in text
