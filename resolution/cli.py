@@ -165,14 +165,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     run: Annotated[Path | None, typer.Option("--run", help="Run folder POST /match screens against")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64,
+        help="Worker processes. One is plenty while Neo4j shares the machine's cores; with Neo4j on "
+             "another host, about one per core (each worker holds its own screening index)",
+    )] = 1,
 ) -> None:
     """Serve the HTTP API (service.app:app) with uvicorn."""
     import uvicorn
 
     if run is not None:
         os.environ["TRACEGRAPH_API_RUN_DIR"] = str(run.resolve())
-    console.print(f"API docs: http://{host}:{port}/docs")
-    uvicorn.run("service.app:app", host=host, port=port, log_level="info")
+    console.print(f"API docs: http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""))
+    uvicorn.run("service.app:app", host=host, port=port, log_level="info", workers=workers)
 
 
 @app.command()

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -39,12 +40,30 @@ def wait_until_healthy(url: str, timeout_s: float = 30.0) -> None:
     raise TimeoutError(f"{url}/health did not answer 200 within {timeout_s} s")
 
 
+def spawned_children(pid: int) -> list[int]:
+    """Child processes of ``pid`` started by multiprocessing's spawn (process-pool and uvicorn
+    workers; not the resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
 @contextmanager
-def serve_api(env: dict[str, str], *, wait_for_health: bool = True) -> Iterator[str]:
-    """Start ``uvicorn service.app:app`` on a free loopback port; yields its base URL."""
+def serve_api(env: dict[str, str], *, wait_for_health: bool = True,
+              command: list[str] | None = None) -> Iterator[str]:
+    """Start ``uvicorn service.app:app`` (or ``command`` + ``--host``/``--port``) on a free
+    loopback port; yields its base URL."""
     port = free_port()
+    command = command or [sys.executable, "-m", "uvicorn", "service.app:app"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -1,9 +1,15 @@
 import json
+import sys
+import time
 from pathlib import Path
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
 from resolution.cli import app
+from resolution.settings import ResolutionSettings
+from tests.api_server import neo4j_env, serve_api, spawned_children
 
 runner = CliRunner()
 
@@ -89,3 +95,27 @@ def test_neo4j_stop_says_what_it_did(tmp_path: Path, monkeypatch) -> None:
         assert stand_in.poll() is not None
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.graph
+def test_serve_with_several_workers(graph_settings: ResolutionSettings) -> None:
+    """``tracegraph serve --workers 2`` runs two API processes behind one port, both answering."""
+    command = [sys.executable, "-m", "resolution", "serve", "--workers", "2"]
+    with serve_api(neo4j_env(graph_settings), command=command) as url:
+        port = url.rsplit(":", 1)[1]
+        supervisor = next(
+            int(p.parent.name) for p in Path("/proc").glob("[0-9]*/cmdline")
+            if (args := _cmdline(p)) and "serve" in args and "--workers" in args and port in args
+        )
+        deadline = time.monotonic() + 30
+        while len(workers := spawned_children(supervisor)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == 2
+        assert {httpx.get(f"{url}/health", timeout=10).status_code for _ in range(20)} == {200}
+
+
+def _cmdline(path: Path) -> list[str]:
+    try:
+        return path.read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []

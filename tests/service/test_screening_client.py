@@ -14,7 +14,7 @@ import pytest
 from resolution.allocator import find_jemalloc
 from resolution.pipeline import RunSummary
 from service.screening import ScreeningClient
-from tests.api_server import serve_api
+from tests.api_server import serve_api, spawned_children
 
 
 def _worker_allocator(run_dir: Path, allocator: str) -> str:
@@ -33,20 +33,6 @@ def test_the_worker_runs_with_the_chosen_allocator_and_the_api_process_is_untouc
     assert find_jemalloc(), "scripts/ensure-prereqs.sh installs libjemalloc2"
     assert _worker_allocator(small_run[0], allocator) == allocator
     assert "LD_PRELOAD" not in os.environ
-
-
-def _pool_workers(pid: int) -> list[int]:
-    """Child processes of ``pid`` that are process-pool workers (not the resource tracker)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and b"spawn_main" in cmdline:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def _api_pid(port: str) -> int:
@@ -77,7 +63,7 @@ def test_the_worker_process_ends_with_the_api(small_run: tuple[Path, RunSummary]
     with serve_api(env, wait_for_health=False) as url:
         response = _first_match(url)
         assert response.status_code == 200, response.text
-        workers = _pool_workers(_api_pid(url.rsplit(":", 1)[1]))
+        workers = spawned_children(_api_pid(url.rsplit(":", 1)[1]))
         assert workers, "the API runs POST /match in a worker process"
     for pid in workers:  # stopped and reaped by the API on its way out
         with pytest.raises(ProcessLookupError):
@@ -90,7 +76,7 @@ def test_ctrl_c_is_left_to_the_api(small_run: tuple[Path, RunSummary]) -> None:
     env = {**os.environ, "TRACEGRAPH_API_RUN_DIR": str(small_run[0])}
     with serve_api(env, wait_for_health=False) as url:
         assert _first_match(url).status_code == 200
-        workers = _pool_workers(_api_pid(url.rsplit(":", 1)[1]))
+        workers = spawned_children(_api_pid(url.rsplit(":", 1)[1]))
         assert workers
         for pid in workers:
             os.kill(pid, signal.SIGINT)
@@ -99,4 +85,4 @@ def test_ctrl_c_is_left_to_the_api(small_run: tuple[Path, RunSummary]) -> None:
             os.kill(pid, 0)  # still there: raises ProcessLookupError if SIGINT ended it
         again = httpx.post(f"{url}/match", json={"entity_type": "company", "name": "DANDONG"}, timeout=60)
         assert again.status_code == 200, again.text
-        assert _pool_workers(_api_pid(url.rsplit(":", 1)[1])) == workers  # the same worker answered
+        assert spawned_children(_api_pid(url.rsplit(":", 1)[1])) == workers  # the same worker answered
