@@ -37,7 +37,7 @@ from neo4j.exceptions import (
 )
 
 import cypher
-from resolution.collector import collector_paused
+from resolution.collector import collect_cycles, collector_paused
 from resolution.errors import GraphLoadError
 from resolution.models import RelationType
 from resolution.run_folder import REDIRECTS, check_run_folder, read_csv, read_jsonl
@@ -59,6 +59,9 @@ LOAD_ORDER = (
 )
 
 Progress = Callable[[str, int], None]
+# The driver's objects of each transaction form a reference cycle that holds the batch's rows, and
+# the cyclic collector is paused during a load: free them every this many batches.
+COLLECT_EVERY_BATCHES = 8
 # How long the driver keeps retrying a failed batch (server gone, leader switch, deadlock) before
 # the load gives up. With the driver's backoff (1, 2, 4, 8 s, +-20% jitter) 10 s means four
 # retries and an error about 15 s after Neo4j went away; the driver's default of 30 s often
@@ -216,6 +219,16 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
+def _collecting(batches: Iterator[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+    """The batches, freeing the reference cycles of the transactions already written (those of
+    the files before too) first and then every ``COLLECT_EVERY_BATCHES`` batches (see
+    ``resolution.collector``)."""
+    for index, batch in enumerate(batches):
+        if index % COLLECT_EVERY_BATCHES == 0:
+            collect_cycles()
+        yield batch
+
+
 def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [record.data() for record in tx.run(text, rows=rows)]
 
@@ -264,7 +277,7 @@ def _write_batches(
     whose commit the broken connection left unknown (``committed=False``).
     """
     database = settings.neo4j_database
-    batches = _batches(rows, settings.batch_size)
+    batches = _collecting(_batches(rows, settings.batch_size))
     if settings.load_writers == 1:
         for batch in batches:
             try:
@@ -423,7 +436,7 @@ def load_run(
     driver = driver or driver_from_settings(settings)
     report = LoadReport()
     position = _Position()
-    with collector_paused():  # the rows are plain dicts without cycles: see resolution.collector
+    with collector_paused():  # cycles freed every few batches: see resolution.collector
         try:
             driver.verify_connectivity()
             if replace:
