@@ -52,13 +52,12 @@ def missed_pairs(run_dir: Path, world_dir: Path) -> dict[str, tuple[int, Counter
     one side, of the other, sorted; "same name" or "other name")."""
     entity_of = read_assignments(run_dir / "clusters.csv", "entity_id")
     true_entity = read_assignments(world_dir / "truth_records.csv", "true_entity_id")
-    entity_type_of = read_assignments(world_dir / "truth_records.csv", "entity_type")
     with (world_dir / "records.csv").open(encoding="utf-8", newline="") as handle:
         records = {record_key(r["source"], r["record_id"]): r for r in csv.DictReader(handle)}
     members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for key, entity in true_entity.items():
         if key in entity_of:  # quarantined rows are scored by no one
-            members[entity_type_of[key]][entity].append(key)
+            members[records[key]["entity_type"]][entity].append(key)
 
     @cache
     def compact(name: str, entity_type: str) -> str:
