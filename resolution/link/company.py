@@ -10,6 +10,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 from resolution.link.model import ModelSpec, input_columns
+from resolution.link.neighbours import NeighbourPairs
 
 
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike
@@ -148,6 +149,8 @@ def spec() -> ModelSpec:
         # alone weighs less where it could be either of them
         distinct_columns=("name_compact", "country", "address_std"),
         tf_columns=("name_compact",),
+        # the typo-key rule, predicted over pairs of names one edit apart (same pairs, each once)
+        neighbour_pairs=NeighbourPairs(name="name_compact", keys="name_typo_keys", pairs="name_typo_pairs"),
         columns=input_columns("registration_number", "address_std", "address_numbers", "legal_form")
         | {"name_typo_keys": "VARCHAR[]"},
     )
