@@ -10,7 +10,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 from resolution.link.model import ModelSpec, input_columns
-from resolution.link.neighbours import NeighbourPairs
+from resolution.link.key_groups import KeyGroups
 
 
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike
@@ -149,8 +149,12 @@ def spec() -> ModelSpec:
         # alone weighs less where it could be either of them
         distinct_columns=("name_compact", "country", "address_std"),
         tf_columns=("name_compact",),
-        # the typo-key rule, predicted over pairs of names one edit apart (same pairs, each once)
-        neighbour_pairs=NeighbourPairs(name="name_compact", keys="name_typo_keys", pairs="name_typo_pairs"),
+        # the key rules, predicted over groups (same pairs, one joined row each): the typo keys are a
+        # function of the compact name, so its groups are names and the pairs names one edit apart
+        key_groups=(
+            KeyGroups(keys="name_keys", pairs="name_key_pairs", covered_by="name_compact"),
+            KeyGroups(keys="name_typo_keys", pairs="name_typo_pairs", group="name_compact", covered_by="name_compact"),
+        ),
         columns=input_columns("registration_number", "address_std", "address_numbers", "legal_form")
         | {"name_typo_keys": "VARCHAR[]"},
     )

@@ -27,7 +27,7 @@ from resolution.link import company, person, vessel
 from resolution.link.backends import open_backend
 from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.model import ModelSpec
-from resolution.link.neighbours import swap_in_neighbour_rule, with_neighbour_pairs
+from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ class LinkResult:
     clusters: dict[str, str]
     trained: bool
     training_notes: list[str]
-    # seconds per step: "neighbours" (companies: pairs of names one edit apart), "prepare" (register,
-    # u, term frequencies), "train", "predict", "cluster"
+    # seconds per step: "key groups" (the pairs of groups for the swapped key rules), "prepare"
+    # (register, u, term frequencies), "train", "predict", "cluster"
     seconds: dict[str, float] = field(default_factory=dict)
     # levels that predict with Splink's default m or u (see ``untrained_levels``)
     untrained: list[str] = field(default_factory=list)
@@ -275,9 +275,10 @@ def link_entity_type(  # noqa: PLR0913
         seconds[name] = round(now - clock, 3)
         clock = now
 
-    if spec.neighbour_pairs is not None:
-        table = with_neighbour_pairs(table, spec.neighbour_pairs, memory_limit=memory_limit)
-        step("neighbours")
+    for groups in spec.key_groups:
+        table = with_group_pairs(table, groups, memory_limit=memory_limit)
+    if spec.key_groups:
+        step("key groups")
     engine = open_backend(backend, out_dir=out_dir, memory_limit=memory_limit, record_count=table.num_rows)
     notes: list[str] = []
     splink_logger = logging.getLogger("splink")
@@ -295,8 +296,7 @@ def link_entity_type(  # noqa: PLR0913
             _train(linker, spec, notes, table.num_rows)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
         untrained = untrained_levels(linker)
-        if spec.neighbour_pairs is not None:  # after saving: the saved model keeps the key rule
-            swap_in_neighbour_rule(linker, spec.neighbour_pairs)
+        swap_in_group_pair_rules(linker, spec.key_groups)  # after saving: the saved model keeps the key rules
         step("train")
         # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
         # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from splink import SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from resolution.link.neighbours import NeighbourPairs
+from resolution.link.key_groups import KeyGroups
 
 
 # Columns every model's input has (see ``resolution.link.features``), with their DuckDB types.
@@ -29,8 +29,8 @@ class ModelSpec:
     ``deterministic_rules`` and ``recall`` estimate the prior (probability that two random records
     match); ``em_blocking_rules`` are the EM sessions for the m probabilities (u comes from random
     sampling). ``columns`` is the input schema, so empty tables still register with types.
-    ``neighbour_pairs`` names a deletion-key blocking rule that a full run's prediction replaces by
-    the equivalent, cheaper rule over pairs of names (``resolution.link.neighbours``).
+    ``key_groups`` name the exploded key rules that a full run's prediction replaces by equivalent,
+    cheaper rules over groups of records with one key array (``resolution.link.key_groups``).
     """
 
     entity_type: str
@@ -41,4 +41,4 @@ class ModelSpec:
     columns: dict[str, str] = field(default_factory=dict)
     distinct_columns: tuple[str, ...] = ()
     tf_columns: tuple[str, ...] = ()
-    neighbour_pairs: NeighbourPairs | None = None
+    key_groups: tuple[KeyGroups, ...] = ()
