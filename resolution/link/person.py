@@ -7,7 +7,6 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from resolution.link.key_groups import KeyGroups
 from resolution.link.model import ModelSpec, input_columns
 
 
@@ -96,7 +95,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_sorted")],
         distinct_columns=("name_compact", "birth_year"),
         tf_columns=("name_compact",),
-        # the name-key rule, predicted over groups of records with one key array (same pairs)
-        key_groups=(KeyGroups(keys="name_keys", pairs="name_key_pairs", covered_by="name_sorted"),),
         columns=input_columns("dob", "birth_year", "nationality", "id_number"),
     )

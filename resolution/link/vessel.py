@@ -7,7 +7,6 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from resolution.link.key_groups import KeyGroups
 from resolution.link.model import ModelSpec, input_columns
 
 
@@ -85,7 +84,5 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("imo"), block_on("name_compact")],
         distinct_columns=("imo",),
         tf_columns=(),
-        # the name-key rule, predicted over groups of records with one key array (same pairs)
-        key_groups=(KeyGroups(keys="name_keys", pairs="name_key_pairs", covered_by="name_compact"),),
         columns=input_columns("imo", "mmsi", "call_sign", "flag"),
     )
