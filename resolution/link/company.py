@@ -9,8 +9,8 @@ from splink import SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
-from resolution.link.model import ModelSpec, input_columns
 from resolution.link.key_groups import KeyGroups
+from resolution.link.model import ModelSpec, input_columns
 
 
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike

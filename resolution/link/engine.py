@@ -26,8 +26,8 @@ from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
 from resolution.link.backends import open_backend
 from resolution.link.evidence import empty_pairs, evidence_columns
-from resolution.link.model import ModelSpec
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
+from resolution.link.model import ModelSpec
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,11 @@ sorted forms of a name and its aliases) and, for companies, the typo keys (the c
 each letter deleted). Two records of one name meet once per key they share, before Splink's
 exclusion of the earlier rules' pairs (the exact name rule has them all) throws the row away: a
 firm written one way in 40 records of a 25-letter name makes 40,000 joined rows on its typo keys
-that all go. At a million records the typo-key join made 35M rows for 3.9M new pairs, a third of
-the company prediction; the person name keys made 20M rows for 132 pairs that the name rule had
-not found. At three million records, with three times the records per name, most of the time went
-there.
+that all go. At a million records the typo-key join made 35M rows for 3.9M new pairs, and building
+it was a third of the company prediction; at three million records, with three times the records
+per name, the company prediction took 3.5 times as long as with the rule below. (The person name
+keys made 20M rows for 132 new pairs at a million records, but DuckDB makes short work of those:
+grouping them gained nothing clear.)
 
 For a full run each such rule is swapped, after the model is saved, for one that yields the same
 candidate pairs with one joined row per pair. Records are grouped by their key array (or by a
@@ -22,7 +23,9 @@ paired groups, so the pairs scored, and the scores, are the same; Splink still e
 earlier rules' pairs as before.
 
 The saved model keeps the key rules: screening and incremental runs score a record against an
-existing set, where the keys of that one record are all there is."""
+existing set, where the keys of that one record are all there is. Each model names the rules to
+group (``ModelSpec.key_groups``): only the company typo keys are, because grouping the name keys
+of any type was measured without a clear gain (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
