@@ -32,7 +32,7 @@ from resolution.link.model import ModelSpec
 log = logging.getLogger(__name__)
 
 SPECS = {"company": company.spec, "person": person.spec, "vessel": vessel.spec}
-CHUNK_ROWS = 1_000_000
+CHUNK_ROWS = 2_500_000
 _ARROW_TYPES = {"VARCHAR": pa.string(), "VARCHAR[]": pa.list_(pa.string())}
 
 
@@ -300,7 +300,9 @@ def link_entity_type(  # noqa: PLR0913
         step("train")
         # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
         # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
-        # pass is faster: 678k companies took 153 s in 25 chunks of 150k and 64 s in one.
+        # pass is faster: 678k companies took 153 s in 25 chunks of 150k and 64 s in one; 2.07M
+        # took 131.8 s in 2 x 2 chunks and 82.5 s in one, with no higher peak (DuckDB spills at
+        # its memory limit). Larger inputs than that were never measured in one pass.
         chunks = max(1, -(-table.num_rows // CHUNK_ROWS))
         predictions = linker.inference.predict(
             threshold_match_probability=review_threshold,
