@@ -63,6 +63,8 @@ def _named_table() -> pa.Table:
 
 
 def _covered(table: pa.Table, groups: KeyGroups, i: int, j: int) -> bool:
+    if groups.covered_by is None:
+        return False
     values = table.column(groups.covered_by).to_pylist()
     return values[i] is not None and values[i] == values[j]
 
@@ -93,6 +95,14 @@ def test_key_array_groups_join_exactly_the_records_the_name_keys_pair() -> None:
     expected = _key_pairs(table, NAME_KEYS)
     assert (0, 1) in expected and (0, 4) in expected and (5, 6) not in expected
     assert _signed_pairs(table, NAME_KEYS) == expected
+
+
+def test_without_an_earlier_exact_rule_every_group_pairs_its_own_records() -> None:
+    uncovered = KeyGroups(keys="name_keys", pairs="name_key_pairs")
+    table = with_group_pairs(_named_table(), uncovered)
+    expected = _key_pairs(table, uncovered)
+    assert (5, 6) in expected  # one name twice: no exact rule has the pair here
+    assert _signed_pairs(table, uncovered) == expected
 
 
 def test_a_group_gets_its_own_id_only_when_the_exact_rule_misses_some_of_its_pairs() -> None:
