@@ -63,7 +63,7 @@ with grouped as (
 ), by_group as (
     select n.grp, list(s.id order by s.id) as ids from signed s join numbered n using (gid) group by n.grp
 )
-select r.pos, b.ids from rows r left join by_group b on r.{group_column} = b.grp order by r.pos
+select r.pos, b.ids from rows r left join by_group b on r.{group} = b.grp order by r.pos
 """
 
 
@@ -87,7 +87,7 @@ def _sql(groups: KeyGroups) -> str:
         differs = f"count(distinct {covered}) > 1 or count({covered}) < count(*)"
     else:
         differs = "true"
-    return _GROUP_PAIRS_SQL.format(keys=keys, group=group, covered_by_differs=differs, group_column=group)
+    return _GROUP_PAIRS_SQL.format(keys=keys, group=group, covered_by_differs=differs)
 
 
 def with_group_pairs(table: pa.Table, groups: KeyGroups, *, memory_limit: str = "4GB") -> pa.Table:
@@ -112,13 +112,12 @@ def group_pair_rule(groups: KeyGroups, sql_dialect: str) -> BlockingRule:
     return CustomRule(f"l.{column} = -r.{column}", arrays_to_explode=[column]).get_blocking_rule(sql_dialect)
 
 
-def swap_in_group_pair_rules(linker: Linker, all_groups: Sequence[KeyGroups]) -> list[str]:
+def swap_in_group_pair_rules(linker: Linker, all_groups: Sequence[KeyGroups]) -> None:
     """Replace, in ``linker``'s prediction rules, each rule exploding ``groups.keys`` alone by
     ``group_pair_rule`` at the same position (so each pair keeps its ``match_key``). The records
     must carry the ``pairs`` columns (``with_group_pairs``). A rule whose ``covered_by`` is not an
-    exact rule before it stays as it is (the groups would miss pairs). Returns the swapped keys."""
+    exact rule before it stays as it is, with a warning (the groups would miss pairs)."""
     rules = linker._settings_obj._blocking_rules_to_generate_predictions  # noqa: SLF001 (Splink 5 has no setter)
-    swapped: list[str] = []
     for groups in all_groups:
         for position, rule in enumerate(rules):
             if not (isinstance(rule, ExplodingBlockingRule) and rule.array_columns_to_explode == [groups.keys]):
@@ -130,7 +129,5 @@ def swap_in_group_pair_rules(linker: Linker, all_groups: Sequence[KeyGroups]) ->
                     log.warning("the %s rule is kept: no exact rule on %s before it", groups.keys, groups.covered_by)
                     break
             rules[position] = group_pair_rule(groups, dialect)
-            swapped.append(groups.keys)
             break
     BlockingRule._add_preceding_rules_to_each_blocking_rule(rules)  # noqa: SLF001
-    return swapped
