@@ -10,6 +10,10 @@ linker objects) are collected once the collector runs again. A loop that makes c
 turn must free them itself (``collect_cycles``): the Neo4j driver's objects of each transaction
 form a cycle that holds the transaction's parameters, so a load kept every batch it had written
 (5.3 GB for a million records) until it ended.
+
+The objects that exist when the pause begins (modules, the driver, settings: some 80k in a load)
+are frozen for its length (``gc.freeze``), so such a collection walks only what the block made:
+without that, each one took about 60 ms, a tenth of the loader's CPU at 5,000-row batches.
 """
 
 from __future__ import annotations
@@ -21,18 +25,22 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector inside the block; restore its state on the way out,
-    also when the block raises."""
+    """Pause the cyclic garbage collector inside the block, with the objects made before it
+    frozen (left out of ``collect_cycles``); restore both on the way out, also when the block
+    raises. A block inside another (the collector already paused) changes nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
+    if was_enabled:
+        gc.freeze()
     try:
         yield
     finally:
         if was_enabled:
+            gc.unfreeze()
             gc.enable()
 
 
 def collect_cycles() -> int:
-    """Free the reference cycles made so far (a full collection; while the collector is paused,
-    the few long-lived objects of a load make it take milliseconds). Returns what was freed."""
+    """Free the reference cycles made so far (a full collection; inside ``collector_paused`` it
+    walks only the objects made since the block began). Returns what was freed."""
     return gc.collect()

@@ -1,10 +1,11 @@
 import gc
+import weakref
 from pathlib import Path
 
 import pytest
 
 from resolution import pipeline
-from resolution.collector import collector_paused
+from resolution.collector import collect_cycles, collector_paused
 from resolution.settings import ResolutionSettings
 
 
@@ -94,3 +95,41 @@ def test_screening_index_is_built_with_the_collector_paused(monkeypatch: pytest.
     observer = _Observer()
     monkeypatch.setattr(screening, "read_jsonl", observer)
     assert _paused_during(lambda: screening.Screener(tmp_path), observer)
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def _cycle() -> "weakref.ref[_Node]":
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_objects_from_before_the_block_are_frozen_meanwhile() -> None:
+    before = gc.get_freeze_count()
+    with collector_paused():
+        assert gc.get_freeze_count() > before
+        with collector_paused():  # a block inside another leaves the outer freeze alone
+            pass
+        assert gc.get_freeze_count() > before
+    assert gc.get_freeze_count() == before
+
+
+def test_collect_cycles_frees_a_cycle_made_inside_the_block() -> None:
+    with collector_paused():
+        made = _cycle()
+        assert made() is not None, "the collector is paused: the cycle is still there"
+        assert collect_cycles() >= 2
+        assert made() is None
+
+
+def test_a_cycle_made_before_the_block_is_freed_after_it() -> None:
+    made = _cycle()
+    with collector_paused():
+        collect_cycles()
+        assert made() is not None, "frozen while the block runs"
+    gc.collect()
+    assert made() is None
