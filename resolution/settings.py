@@ -39,7 +39,7 @@ class ResolutionSettings(BaseSettings):
     merge_threshold: float = Field(0.7, gt=0, lt=1)
     review_threshold: float = Field(0.3, gt=0, lt=1)
     seed: int = 42
-    batch_size: int = Field(10_000, ge=1, le=200_000)
+    batch_size: int = Field(5_000, ge=1, le=200_000)
     load_writers: int = Field(2, ge=1, le=16)
     duckdb_memory_limit: str = "4GB"
     backend: Literal["duckdb", "spark"] = "duckdb"
