@@ -13,7 +13,8 @@ form a cycle that holds the transaction's parameters, so a load kept every batch
 
 The objects that exist when the pause begins (modules, the driver, settings: some 80k in a load)
 are frozen for its length (``gc.freeze``), so such a collection walks only what the block made:
-without that, each one took about 60 ms, a tenth of the loader's CPU at 5,000-row batches.
+without that, each one took about 60 ms: some 160 of them at 1M with 5,000-row batches, about
+10 s of the loader's 119 s of CPU (an estimate from those two figures).
 """
 
 from __future__ import annotations
