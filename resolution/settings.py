@@ -10,6 +10,12 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What Neo4j 5.26 accepts for db.tx_log.rotation.retention_policy (checked here, so a bad value is a
+# settings error naming the variable rather than a server that fails to start).
+TX_LOG_RETENTION_PATTERN = (
+    r"^(true|keep_all|false|keep_none|(\d+[KkMmGg]?( (files|size|txs|entries|hours( \d+[KkMmGg]?)?"
+    r"|days( \d+[KkMmGg]?)?))))$"
+)
 
 
 class ResolutionSettings(BaseSettings):
@@ -24,7 +30,8 @@ class ResolutionSettings(BaseSettings):
     (transactions at once).
     Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
     Local server: ``TRACEGRAPH_NEO4J_HOME`` (where the server keeps conf, data and logs),
-    ``TRACEGRAPH_NEO4J_HEAP`` and ``TRACEGRAPH_NEO4J_PAGECACHE``.
+    ``TRACEGRAPH_NEO4J_HEAP``, ``TRACEGRAPH_NEO4J_PAGECACHE`` and
+    ``TRACEGRAPH_NEO4J_TX_LOG_RETENTION`` (Neo4j's ``db.tx_log.rotation.retention_policy``).
     """
 
     model_config = SettingsConfigDict(env_prefix="TRACEGRAPH_", extra="ignore")
@@ -53,6 +60,10 @@ class ResolutionSettings(BaseSettings):
     neo4j_bolt_port: int = 7687
     neo4j_http_port: int = 7474
     neo4j_start_timeout_s: float = 120.0
+    # Neo4j keeps two days of transaction logs by default: on a machine that loads and wipes runs
+    # again and again that filled a 250 GB disk. The local server is for development and tests,
+    # not backups, so it keeps about 1 GiB (pruned at each checkpoint). Neo4j's own syntax.
+    neo4j_tx_log_retention: str = Field("1G size", pattern=TX_LOG_RETENTION_PATTERN)
 
 
 @lru_cache(maxsize=1)

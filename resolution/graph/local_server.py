@@ -145,6 +145,7 @@ class LocalNeo4j:
             "dbms.security.procedures.unrestricted=apoc.*",
             f"server.directories.plugins={self.dist / 'plugins'}",
             "db.transaction.timeout=60s",
+            f"db.tx_log.rotation.retention_policy={s.neo4j_tx_log_retention}",
         ]
         (self.home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
