@@ -61,8 +61,8 @@ class ResolutionSettings(BaseSettings):
     neo4j_http_port: int = 7474
     neo4j_start_timeout_s: float = 120.0
     # Neo4j keeps two days of transaction logs by default: on a machine that loads and wipes runs
-    # again and again that filled a 250 GB disk. The local server is for development and tests,
-    # not backups, so it keeps about 1 GiB (pruned at each checkpoint). Neo4j's own syntax.
+    # again and again they reached 46 GB and filled the disk. The local server is for development
+    # and tests, not backups, so it keeps about 1 GiB (pruned at each checkpoint). Neo4j's syntax.
     neo4j_tx_log_retention: str = Field("1G size", pattern=TX_LOG_RETENTION_PATTERN)
 
 
