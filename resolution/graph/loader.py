@@ -160,11 +160,21 @@ def _answers(settings: ResolutionSettings) -> bool:
         probe.close()
 
 
+def _terminated(exc: BaseException) -> bool:
+    """Neo4j ended the transaction (a shutdown, an operator, its transaction timeout)."""
+    return isinstance(exc, Neo4jError) and exc.code in _TERMINATED
+
+
+def _server_gone(exc: BaseException) -> bool:
+    """An error that says Neo4j went away or ended the transaction (not that it refused the rows)."""
+    return isinstance(exc, _UNREACHABLE) or _terminated(exc)
+
+
 def _load_error(exc: Exception, settings: ResolutionSettings, run_dir: Path, position: _Position) -> GraphLoadError:
     """One clear sentence for what went wrong, how far the load got and what to do."""
     rerun = ("Start Neo4j (tracegraph neo4j start) and run the load again: it is idempotent and "
              "completes the graph without duplicates")
-    terminated = isinstance(exc, Neo4jError) and exc.code in _TERMINATED
+    terminated = _terminated(exc)
     if isinstance(exc, _UNREACHABLE) or (terminated and not _answers(settings)):
         what = "is unavailable" if position.current is None and not position.done else "became unavailable"
         return GraphLoadError(
@@ -255,9 +265,6 @@ class _CommitUnknown(Exception):
         self.rows, self.cause = rows, cause
 
 
-def _server_gone(exc: BaseException) -> bool:
-    """An error that says Neo4j went away or ended the transaction (not that it refused the rows)."""
-    return isinstance(exc, _UNREACHABLE) or (isinstance(exc, Neo4jError) and exc.code in _TERMINATED)
 
 
 def _write_batch(driver: Driver, database: str, texts: list[str], batch: list[dict[str, Any]]) -> int:
