@@ -120,8 +120,9 @@ def _resolve(
     untrained: dict[str, list[str]] = {}
     for entity_type in EntityType:
         t0 = time.perf_counter()
-        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once
-        table = feature_table(SPECS[entity_type.value](), (features(r) for r in batch.records
+        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once; the
+        # company typo keys are computed per name by the prediction's key groups
+        table = feature_table(SPECS[entity_type.value](), (features(r, with_typo_keys=False) for r in batch.records
                                                           if r.entity_type is entity_type))
         step_seconds = {"features": round(time.perf_counter() - t0, 3)}
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None

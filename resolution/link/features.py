@@ -15,8 +15,12 @@ from resolution.standardise.names import (
 )
 
 
-def features(record: Record) -> dict[str, Any]:
-    """One input row for the Splink model of the record's entity type."""
+def features(record: Record, *, with_typo_keys: bool = True) -> dict[str, Any]:
+    """One input row for the Splink model of the record's entity type.
+
+    ``with_typo_keys=False`` leaves a company's typo keys out: a full run's prediction computes
+    them once per name (``KeyGroups.keys_of_group``); screening and linking a few records against
+    a resolved set block on each record's own keys and need them."""
     organisation = record.entity_type is not EntityType.PERSON
     std = standardise_name(record.name, organisation=organisation)
     row: dict[str, Any] = {
@@ -33,7 +37,8 @@ def features(record: Record) -> dict[str, Any]:
         row["registration_number"] = record.registration_number
         row["address_std"] = standardise_address(record.address)
         row["address_numbers"] = address_numbers(row["address_std"])
-        row["name_typo_keys"] = typo_keys(std.compact) or None
+        if with_typo_keys:
+            row["name_typo_keys"] = typo_keys(std.compact) or None
         row["legal_form"] = legal_form_kind(std.legal_form)
     elif record.entity_type is EntityType.PERSON:
         row["dob"] = record.date_of_birth

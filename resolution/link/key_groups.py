@@ -13,7 +13,9 @@ grouping them gained nothing clear.)
 
 For a full run each such rule is swapped, after the model is saved, for one that yields the same
 candidate pairs with one joined row per pair. Records are grouped by their key array (or by a
-column the array is a function of, e.g. the compact name for the typo keys). Every two groups
+column the array is a function of, e.g. the compact name for the typo keys; the model can give
+that function as SQL, and then the arrays are computed once per group and the records need not
+carry them: a full run's company rows have no typo keys). Every two groups
 whose arrays share a key get a pair id: the records of the lower group hold ``+id``, those of the
 higher ``-id``, and the rule joins ``l.pairs = -r.pairs``. The records of one group share all their
 keys: when they all agree on the column of an earlier exact rule (``covered_by``), that rule has
@@ -30,7 +32,7 @@ of any type was measured without a clear gain (docs/benchmarks.md)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -42,10 +44,12 @@ log = logging.getLogger(__name__)
 
 _GROUP_PAIRS_SQL = """
 with grouped as (
-    select {group} as grp, any_value({keys}) as keys, count(*) > 1 and ({covered_by_differs}) as own_id
-    from rows where {keys} is not null and len({keys}) > 0 and {group} is not null group by {group}
+    select {group} as grp, {carried_keys} as keys, count(*) > 1 and ({covered_by_differs}) as own_id
+    from rows where {rows_with_keys} group by {group}
+), keyed as materialized (  -- once per group: a filter on the keys pushed below the grouping computed them per row
+    select grp, {group_keys} as keys, own_id from grouped
 ), numbered as (
-    select row_number() over (order by grp) as gid, keys, own_id, grp from grouped
+    select row_number() over (order by grp) as gid, keys, own_id, grp from keyed where len(keys) > 0
 ), group_keys as (
     select gid, unnest(keys) as key from numbered
 ), shared as (  -- a key no other group holds pairs nothing
@@ -71,12 +75,16 @@ select r.pos, b.ids from rows r left join by_group b on r.{group} = b.grp order 
 class KeyGroups:
     """One exploded key rule to predict over groups: ``keys`` is the array it explodes, ``pairs``
     the column this module adds; ``group`` a column the array is a function of (``None``: the array
-    itself); ``covered_by`` the column of an exact rule that comes before it, if any."""
+    itself); ``covered_by`` the column of an exact rule that comes before it, if any;
+    ``keys_of_group`` makes the DuckDB expression that computes the array from ``group`` (given the
+    column's SQL, e.g. ``typo_keys_sql``): then the keys are computed once per group and the rows
+    need not carry them (their ``keys`` column may be null or absent)."""
 
     keys: str
     pairs: str
     group: str | None = None
     covered_by: str | None = None
+    keys_of_group: Callable[[str], str] | None = None
 
 
 def _sql(groups: KeyGroups) -> str:
@@ -87,7 +95,16 @@ def _sql(groups: KeyGroups) -> str:
         differs = f"count(distinct {covered}) > 1 or count({covered}) < count(*)"
     else:
         differs = "true"
-    return _GROUP_PAIRS_SQL.format(keys=keys, group=group, covered_by_differs=differs)
+    if groups.keys_of_group:
+        if not groups.group:
+            raise ValueError(f"keys computed per group need a group column ({groups.keys})")
+        carried_keys, group_keys = "null", groups.keys_of_group("grp")
+        rows_with_keys = f"{group} is not null"
+    else:
+        carried_keys, group_keys = f"any_value({keys})", "keys"
+        rows_with_keys = f"{keys} is not null and len({keys}) > 0 and {group} is not null"
+    return _GROUP_PAIRS_SQL.format(group=group, carried_keys=carried_keys, group_keys=group_keys,
+                                   rows_with_keys=rows_with_keys, covered_by_differs=differs)
 
 
 def with_group_pairs(table: pa.Table, groups: KeyGroups, *, memory_limit: str = "4GB") -> pa.Table:
@@ -95,7 +112,8 @@ def with_group_pairs(table: pa.Table, groups: KeyGroups, *, memory_limit: str = 
     (null for none). Rows keep their order."""
     import duckdb  # Splink's own dependency; used whatever the backend, on this table alone
 
-    columns = [c for c in dict.fromkeys((groups.keys, groups.group, groups.covered_by)) if c]
+    keys = None if groups.keys_of_group else groups.keys
+    columns = [c for c in dict.fromkeys((keys, groups.group, groups.covered_by)) if c]
     rows = table.select(columns).append_column("pos", pa.array(range(table.num_rows), pa.int64()))
     con = duckdb.connect(config={"memory_limit": memory_limit})
     try:

@@ -296,6 +296,17 @@ def typo_keys(compact: str) -> tuple[str, ...]:
     return tuple(sorted({compact, *(compact[:i] + compact[i + 1:] for i in range(len(compact)))}))
 
 
+def typo_keys_sql(compact: str) -> str:
+    """``typo_keys`` as a DuckDB expression over the text column ``compact`` (a quoted identifier):
+    the same keys as a sorted list, or NULL for a name too short to have any. It lets the engine
+    compute them once per distinct name instead of carrying them for every record; a test checks
+    it against ``typo_keys``."""
+    deletions = f"list_transform(range(1, length({compact}) + 1), " \
+                f"lambda i: substr({compact}, 1, i - 1) || substr({compact}, i + 1))"
+    return (f"case when length({compact}) >= {TYPO_KEY_MIN_LENGTH} "
+            f"then list_sort(list_distinct(list_concat([{compact}], {deletions}))) end")
+
+
 @lru_cache(maxsize=200_000)
 def standardise_address(address: str | None) -> str | None:
     """Addresses compared as lower-case ASCII tokens with Chinese script in pinyin."""

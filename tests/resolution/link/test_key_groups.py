@@ -9,9 +9,11 @@ import pyarrow as pa
 import pytest
 
 from resolution.link.key_groups import KeyGroups, with_group_pairs
-from resolution.standardise.names import name_keys, standardise_name, typo_keys
+from resolution.standardise.names import name_keys, standardise_name, typo_keys, typo_keys_sql
 
 TYPO = KeyGroups(keys="name_typo_keys", pairs="name_typo_pairs", group="name_compact", covered_by="name_compact")
+# as in production: the keys computed per name, so that rows need not carry them
+TYPO_PER_NAME = dataclasses.replace(TYPO, keys_of_group=typo_keys_sql)
 NAME_KEYS = KeyGroups(keys="name_keys", pairs="name_key_pairs", covered_by="name_compact")
 
 COMPACT_NAMES = [
@@ -123,6 +125,19 @@ def test_rows_keep_their_order_and_names_without_neighbours_get_none() -> None:
     assert (shared > 0) == (COMPACT_NAMES[6] < COMPACT_NAMES[7])
 
 
+def test_keys_computed_per_name_give_the_same_pair_ids_without_the_keys_column() -> None:
+    carried = with_group_pairs(_typo_table(COMPACT_NAMES), TYPO).column("name_typo_pairs")
+    without = _typo_table(COMPACT_NAMES).drop_columns(["name_typo_keys"])
+    computed = with_group_pairs(without, TYPO_PER_NAME).column("name_typo_pairs")
+    assert carried.null_count < len(COMPACT_NAMES)
+    assert computed.equals(carried)
+
+
+def test_keys_per_group_need_a_group_column() -> None:
+    with pytest.raises(ValueError, match="need a group column"):
+        with_group_pairs(_typo_table(COMPACT_NAMES), dataclasses.replace(TYPO_PER_NAME, group=None))
+
+
 def test_no_names_with_keys_gives_an_empty_column() -> None:
     table = with_group_pairs(_typo_table(["shortnm", None]), TYPO)
     assert table.column("name_typo_pairs").to_pylist() == [None, None]
@@ -142,7 +157,7 @@ def test_only_the_company_typo_keys_are_grouped_in_production() -> None:
     from resolution.link.engine import SPECS
 
     assert {kind: spec().key_groups for kind, spec in SPECS.items()} == {
-        "company": (TYPO,), "person": (), "vessel": ()}
+        "company": (TYPO_PER_NAME,), "person": (), "vessel": ()}
 
 
 @pytest.mark.parametrize("entity_type", ["company", "person", "vessel"])
@@ -186,3 +201,33 @@ def test_predictions_are_the_same_with_the_swapped_rules(
         model.pop("linker_uid")
     assert models[0] == models[1]
     assert "_pairs" not in json.dumps(models[0])
+
+
+def test_a_full_run_without_typo_keys_in_its_rows_predicts_the_pairs_of_the_exploded_keys(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the pipeline does: company rows without typo keys, the production key groups compute
+    them per name; against rows with the keys and the exploded typo-key rule."""
+    from resolution.link import engine
+    from resolution.link.features import features
+    from resolution.models import EntityType
+    from resolution.sources import read_inputs
+
+    records = [r for r in read_inputs(small_world.inputs).records if r.entity_type is EntityType.COMPANY]
+    spec = engine.SPECS["company"]
+    with_keys = [features(r) for r in records]
+    without_keys = [features(r, with_typo_keys=False) for r in records]
+    assert all("name_typo_keys" not in row for row in without_keys)
+    assert sum(row["name_typo_keys"] is not None for row in with_keys) > len(records) / 2
+
+    def link(folder: str, rows: list[dict]) -> engine.LinkResult:
+        (tmp_path / folder).mkdir()
+        return engine.link_entity_type("company", rows, out_dir=tmp_path / folder, seed=1,
+                                       merge_threshold=0.7, review_threshold=0.0)
+
+    per_name = link("per_name", without_keys)
+    monkeypatch.setitem(engine.SPECS, "company", lambda: dataclasses.replace(spec(), key_groups=()))
+    exploded = link("exploded", with_keys)
+    assert per_name.pairs.num_rows > 0
+    assert per_name.pairs.equals(exploded.pairs)
+    assert per_name.clusters == exploded.clusters

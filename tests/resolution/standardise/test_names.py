@@ -1,6 +1,13 @@
 import pytest
 
-from resolution.standardise.names import legal_form_kind, name_keys, standardise_address, standardise_name, typo_keys
+from resolution.standardise.names import (
+    legal_form_kind,
+    name_keys,
+    standardise_address,
+    standardise_name,
+    typo_keys,
+    typo_keys_sql,
+)
 
 
 def test_legal_forms_and_scripts_meet_in_one_compact_form() -> None:
@@ -126,6 +133,19 @@ def test_names_two_letters_apart_or_short_share_no_typo_key() -> None:
     assert typo_keys("kkbank") == ()  # too short: its deletions would match unrelated names
     keys = typo_keys("chinapoly")
     assert "chinapoly" in keys and "hinapoly" in keys and "chinapol" in keys and len(keys) == len(set(keys))
+
+
+def test_the_engine_computes_the_same_typo_keys_as_python() -> None:
+    import duckdb
+
+    names = ["chinapoly", "kkbank", "shortnm", "eightchr", "aaaaaaaaaa", "abababababab", "dandonghongxiangtrading",
+             "korearyonhamachinery", "zhongguo\u00e9x\u00f1kaitian", "\u4e39\u4e1c\u9e3f\u7965\u8d38\u6613ab", "", None]
+    computed = duckdb.sql(f"select {typo_keys_sql('c')} from (select unnest($names) as c)",
+                          params={"names": names}).fetchall()
+    assert len(computed) == len(names)
+    for name, (keys,) in zip(names, computed, strict=True):
+        # what a feature row carries: the keys, or None for a name too short (or none)
+        assert keys == (list(typo_keys(name)) or None if name else None), name
 
 
 @pytest.mark.parametrize(
