@@ -242,6 +242,32 @@ def _check_model_dialect(model_path: Path, backend: str) -> None:
     check_model_dialect(model, backend, what=f"saved model {model_path}")
 
 
+def _duckdb_out_of_memory(exc: BaseException) -> BaseException | None:
+    """DuckDB's out-of-memory error in ``exc``'s chain (Splink wraps it with the SQL), if any."""
+    import duckdb
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None or isinstance(seen, duckdb.OutOfMemoryException):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _link_error(entity_type: str, backend: str, memory_limit: str, exc: BaseException) -> LinkageError:
+    """What went wrong linking, said plainly when DuckDB hit its memory cap: that error comes
+    wrapped in pages of Splink's SQL, and what to do about it is to raise the cap."""
+    out_of_memory = _duckdb_out_of_memory(exc)
+    if out_of_memory is None:
+        return LinkageError(f"linking {entity_type} records on {backend} failed: {exc}")
+    said = str(out_of_memory).strip().splitlines()[0]
+    return LinkageError(
+        f"linking {entity_type} records: DuckDB ran out of memory at its cap of {memory_limit} ({said}). "
+        f"Raise TRACEGRAPH_DUCKDB_MEMORY_LIMIT (default 4GB; DuckDB spills to disk below the cap, "
+        f"but some steps cannot), or link fewer records at once."
+    )
+
+
 def link_entity_type(  # noqa: PLR0913
     entity_type: str,
     rows: Rows,
@@ -275,8 +301,11 @@ def link_entity_type(  # noqa: PLR0913
         seconds[name] = round(now - clock, 3)
         clock = now
 
-    for groups in spec.key_groups:
-        table = with_group_pairs(table, groups, memory_limit=memory_limit)
+    try:
+        for groups in spec.key_groups:
+            table = with_group_pairs(table, groups, memory_limit=memory_limit)
+    except Exception as exc:
+        raise _link_error(entity_type, backend, memory_limit, exc) from exc
     if spec.key_groups:
         step("key groups")
     engine = open_backend(backend, out_dir=out_dir, memory_limit=memory_limit, record_count=table.num_rows)
@@ -320,7 +349,7 @@ def link_entity_type(  # noqa: PLR0913
         cluster_table = engine.fetch(clustered, "unique_id, cluster_id").to_pydict()
         step("cluster")
     except Exception as exc:
-        raise LinkageError(f"linking {entity_type} records on {backend} failed: {exc}") from exc
+        raise _link_error(entity_type, backend, memory_limit, exc) from exc
     finally:
         splink_logger.removeHandler(collector)
         engine.close()

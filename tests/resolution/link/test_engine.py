@@ -2,6 +2,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from resolution.evaluate import evaluate_run
 from resolution.pipeline import RunSummary
 
@@ -190,3 +192,30 @@ def test_untrained_levels_are_named(tmp_path: Path) -> None:
     assert "id_number: Exact match on id_number (u)" in result.untrained
     # all names differ: the exact level's u is unobserved, but its weight is m over the term frequency
     assert not any(level.startswith("name: Exact match on name_compact") for level in result.untrained)
+
+
+@pytest.mark.parametrize("key_groups", [True, False], ids=["key-groups", "splink"])
+def test_duckdb_out_of_memory_is_a_short_error_that_names_the_cap(
+    key_groups: bool, small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a cap too small for the records, DuckDB fails in the key groups or inside Splink (whose
+    error carries pages of SQL): either way the error names the cap and the setting to raise."""
+    import dataclasses
+
+    from resolution.errors import LinkageError
+    from resolution.link import engine
+    from resolution.link.features import features
+    from resolution.models import EntityType
+    from resolution.sources import read_inputs
+
+    records = [r for r in read_inputs(small_world.inputs).records if r.entity_type is EntityType.COMPANY]
+    if not key_groups:
+        spec = engine.SPECS["company"]
+        monkeypatch.setitem(engine.SPECS, "company", lambda: dataclasses.replace(spec(), key_groups=()))
+    with pytest.raises(LinkageError) as caught:
+        engine.link_entity_type("company", [features(r) for r in records], out_dir=tmp_path, seed=1,
+                                merge_threshold=0.7, review_threshold=0.3, memory_limit="8MB")
+    message = str(caught.value)
+    assert "DuckDB ran out of memory at its cap of 8MB (Out of Memory Error" in message
+    assert "TRACEGRAPH_DUCKDB_MEMORY_LIMIT" in message
+    assert "select" not in message.lower() and len(message) < 400
