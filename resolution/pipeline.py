@@ -5,7 +5,6 @@ of resolved from scratch: see ``resolution.incremental``."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -17,7 +16,7 @@ import pyarrow as pa
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
-from resolution.link.evidence import PairOutcome, evidence_rows, evidence_table
+from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
 from resolution.models import EntityType
 from resolution.run_folder import (
     PAIRS,
@@ -149,8 +148,7 @@ def _resolve(
     # sorted by entity type, then pair (a pair written twice is adjacent: the loader relies on it);
     # written now so that the scored pairs are not held while the entities are built
     t0 = time.perf_counter()
-    write_jsonl(out / PAIRS, itertools.chain.from_iterable(
-        evidence_rows(kind, table, settings.merge_threshold) for kind, table in sorted(scored, key=lambda s: s[0])))
+    write_evidence(out / PAIRS, scored, settings.merge_threshold, memory_limit=settings.duckdb_memory_limit)
     del scored, result
     timings["write_pairs"] = round(time.perf_counter() - t0, 3)
 

@@ -9,8 +9,10 @@ whole rows into dictionaries cost more than linking them."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -78,6 +80,73 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
                 "weights": {k: v for k, v in zip(weight_names, weights, strict=True) if v is not None},
                 "tf_adjustments": {k: v for k, v in zip(tf_names, adjustments, strict=True) if v is not None},
             }
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _weights_map(columns: list[str], prefix: str) -> str:
+    """DuckDB SQL: a map of each ``prefix`` column's name (without the prefix) to its value, keys in
+    order, null values left out; what ``evidence_rows`` makes as a dictionary."""
+    entries = ", ".join(
+        f"{{'k': {_literal(column.removeprefix(prefix))}, 'v': {_quoted(column)}::DOUBLE}}"
+        for column in sorted(columns, key=lambda c: c.removeprefix(prefix))
+    )
+    if not entries:
+        return "map()::MAP(VARCHAR, DOUBLE)"
+    return f"map_from_entries(list_filter([{entries}], lambda e: e.v is not null))::MAP(VARCHAR, DOUBLE)"
+
+
+def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float, *,
+                   memory_limit: str = "4GB") -> None:
+    """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
+    table's pairs in its order: the rows of ``evidence_rows``, byte for byte what ``write_jsonl``
+    makes of them (keys sorted), written by DuckDB (orjson a row at a time took 24-32 s for the
+    3.3M pairs of a million-record run, DuckDB 6-12 s). Numbers are rounded and ``merged`` decided in
+    Arrow, as ``evidence_rows`` does; DuckDB only lays out the lines. Each type is written to a
+    part file in its order (DuckDB keeps a scan's order), then the parts are joined: sorting one
+    union of the types took as long as writing it."""
+    import duckdb  # Splink's own dependency
+
+    parts: list[Path] = []
+    con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": True})
+    try:
+        for entity_type, pairs in sorted(scored, key=lambda item: item[0]):
+            if pairs.num_rows == 0:
+                continue
+            slim = evidence_table(pairs)
+            weights = [c for c in slim.column_names if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
+            adjustments = [c for c in slim.column_names if c.startswith("mw_tf_adj_")]
+            probability = slim.column("match_probability")
+            rounded = pa.table({
+                "record_l": slim.column("unique_id_l"), "record_r": slim.column("unique_id_r"),
+                "match_probability": pc.round(probability, 6), "match_weight": pc.round(slim.column("match_weight"), 4),
+                "merged": pc.greater_equal(probability, merge_threshold),
+                **{c: pc.round(slim.column(c), 4) for c in (*weights, *adjustments)},
+            })
+            part = path.with_name(f"{path.name}.{len(parts)}.part")
+            parts.append(part)
+            con.register("pairs", rounded)
+            con.execute(
+                f"copy (select {_literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
+                f"record_l, record_r, {_weights_map(adjustments, 'mw_tf_adj_')} as tf_adjustments, "
+                f"{_weights_map(weights, 'mw_')} as weights from pairs) to {_literal(str(part))} (format json)"
+            )
+            con.unregister("pairs")
+        with path.open("wb") as handle:
+            for part in parts:
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, handle, 16 * 1024 * 1024)
+    finally:
+        con.close()
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass

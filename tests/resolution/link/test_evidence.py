@@ -80,3 +80,28 @@ def test_outcome_from_evidence_rows_equals_outcome_from_the_table() -> None:
     from_rows.add_evidence(evidence_rows("company", _scored(), THRESHOLD))
     assert (from_rows.merged, from_rows.probability, from_rows.review) == \
         (from_table.merged, from_table.probability, from_table.review)
+
+
+def test_duckdb_writes_the_pairs_file_byte_for_byte_as_the_rows_written_one_at_a_time(tmp_path) -> None:
+    from resolution.link.evidence import empty_pairs, write_evidence
+    from resolution.run_folder import write_jsonl
+
+    person = pa.table({  # odd ids, no weights at all, zero and minus zero, a tie to round
+        "unique_id_l": ["p:1", "p:\u00fc\"2", "p:5"], "unique_id_r": ["p:3", "p/4", "p:6"],
+        "match_probability": [0.3000004, 1.0, 0.5], "match_weight": [-1.23456, 40.0, 0.00005],
+        "mw_name": [None, 0.0, -0.00004], "mw_dob": [None, None, 2.5], "mw_tf_adj_name_sorted": [None, 3.33335, None],
+    })
+    scored = [("vessel", empty_pairs()), ("person", person), ("company", _scored())]
+    write_evidence(tmp_path / "duckdb.jsonl", scored, THRESHOLD)
+    write_jsonl(tmp_path / "python.jsonl", (row for kind, table in sorted(scored, key=lambda s: s[0])
+                                            for row in evidence_rows(kind, table, THRESHOLD)))
+    written = (tmp_path / "duckdb.jsonl").read_bytes()
+    assert written.count(b"\n") == 7 and b'"weights":{}' in written and b'"tf_adjustments":{}' in written
+    assert written == (tmp_path / "python.jsonl").read_bytes()
+
+
+def test_no_pairs_write_an_empty_pairs_file(tmp_path) -> None:
+    from resolution.link.evidence import empty_pairs, write_evidence
+
+    write_evidence(tmp_path / "pairs.jsonl", [("company", empty_pairs())], THRESHOLD)
+    assert (tmp_path / "pairs.jsonl").read_bytes() == b""
