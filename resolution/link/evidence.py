@@ -19,6 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
+_PROBABILITY_DIGITS = 6
+_WEIGHT_DIGITS = 4
+_TF_PREFIX = "mw_tf_adj_"
 _BATCH_ROWS = 50_000
 
 
@@ -42,6 +45,12 @@ def evidence_table(pairs: pa.Table) -> pa.Table:
     return pairs.select(evidence_columns(pairs.column_names))
 
 
+def _weight_columns(table: pa.Table) -> tuple[list[str], list[str]]:
+    """The per-comparison weight columns (``mw_name``) and the term-frequency ones (``mw_tf_adj_name``)."""
+    adjustments = [c for c in table.column_names if c.startswith(_TF_PREFIX)]
+    return [c for c in table.column_names if c.startswith("mw_") and c not in adjustments], adjustments
+
+
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
     """``pairs.jsonl`` rows for one entity type's scored pairs, in the table's order, built a
     batch at a time from the evidence columns only. The full and the incremental run share it.
@@ -52,10 +61,9 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
     if pairs.num_rows == 0:
         return
     slim = evidence_table(pairs)
-    weight_columns = [c for c in slim.column_names if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
-    tf_columns = [c for c in slim.column_names if c.startswith("mw_tf_adj_")]
+    weight_columns, tf_columns = _weight_columns(slim)
     weight_names = [c.removeprefix("mw_") for c in weight_columns]
-    tf_names = [c.removeprefix("mw_tf_adj_") for c in tf_columns]
+    tf_names = [c.removeprefix(_TF_PREFIX) for c in tf_columns]
     for batch in slim.to_batches(max_chunksize=_BATCH_ROWS):
         def column(name: str, digits: int | None = None, batch: pa.RecordBatch = batch) -> list[Any]:
             values = batch.column(name)
@@ -64,10 +72,10 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
         def per_row(names: list[str], rows: int = batch.num_rows) -> Iterator[tuple[Any, ...]]:
             if not names:
                 return itertools.repeat((), rows)
-            return zip(*(column(name, 4) for name in names), strict=True)
+            return zip(*(column(name, _WEIGHT_DIGITS) for name in names), strict=True)
 
         rows = zip(column("unique_id_l"), column("unique_id_r"), column("match_probability"),
-                   column("match_probability", 6), column("match_weight", 4),
+                   column("match_probability", _PROBABILITY_DIGITS), column("match_weight", _WEIGHT_DIGITS),
                    per_row(weight_columns), per_row(tf_columns), strict=True)
         for left, right, probability, shown_probability, weight, weights, adjustments in rows:
             yield {
@@ -102,8 +110,8 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
                    memory_limit: str = "4GB") -> None:
     """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
     table's pairs in its order: the rows of ``evidence_rows``, byte for byte what ``write_jsonl``
-    makes of them (keys sorted), written by DuckDB (orjson a row at a time took 24-32 s for the
-    3.3M pairs of a million-record run, DuckDB 6-12 s). Numbers are rounded and ``merged`` decided in
+    makes of them (keys sorted), written by DuckDB in about half the time of orjson a row at a time
+    (``benchmarks/pairs_file_benchmark``: 3.3M pairs, 22-32 s against 12-17 s). Numbers are rounded and ``merged`` decided in
     Arrow, as ``evidence_rows`` does; DuckDB only lays out the lines. Each type is written to a
     part file in its order (DuckDB keeps a scan's order), then the parts are joined: sorting one
     union of the types took as long as writing it."""
@@ -116,21 +124,21 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
             if pairs.num_rows == 0:
                 continue
             slim = evidence_table(pairs)
-            weights = [c for c in slim.column_names if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
-            adjustments = [c for c in slim.column_names if c.startswith("mw_tf_adj_")]
+            weights, adjustments = _weight_columns(slim)
             probability = slim.column("match_probability")
             rounded = pa.table({
                 "record_l": slim.column("unique_id_l"), "record_r": slim.column("unique_id_r"),
-                "match_probability": pc.round(probability, 6), "match_weight": pc.round(slim.column("match_weight"), 4),
+                "match_probability": pc.round(probability, _PROBABILITY_DIGITS),
+                "match_weight": pc.round(slim.column("match_weight"), _WEIGHT_DIGITS),
                 "merged": pc.greater_equal(probability, merge_threshold),
-                **{c: pc.round(slim.column(c), 4) for c in (*weights, *adjustments)},
+                **{c: pc.round(slim.column(c), _WEIGHT_DIGITS) for c in (*weights, *adjustments)},
             })
             part = path.with_name(f"{path.name}.{len(parts)}.part")
             parts.append(part)
             con.register("pairs", rounded)
             con.execute(
                 f"copy (select {_literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
-                f"record_l, record_r, {_weights_map(adjustments, 'mw_tf_adj_')} as tf_adjustments, "
+                f"record_l, record_r, {_weights_map(adjustments, _TF_PREFIX)} as tf_adjustments, "
                 f"{_weights_map(weights, 'mw_')} as weights from pairs) to {_literal(str(part))} (format json)"
             )
             con.unregister("pairs")
@@ -164,7 +172,7 @@ class PairOutcome:
         if pairs.num_rows == 0:
             return
         raw = pairs.column("match_probability")
-        rounded = pc.round(raw, 6)
+        rounded = pc.round(raw, _PROBABILITY_DIGITS)
         merged = pc.greater_equal(raw, merge_threshold)
         count = pc.sum(merged).as_py() or 0
         self.merged += count
