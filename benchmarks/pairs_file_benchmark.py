@@ -37,8 +37,8 @@ def scored_pairs(pairs_file: Path) -> list[tuple[str, pa.Table]]:
     for (kind,) in con.execute("select distinct entity_type from pairs order by 1").fetchall():
         columns = ["record_l as unique_id_l", "record_r as unique_id_r", "match_probability", "match_weight"]
         for field, prefix in (("weights", "mw_"), ("tf_adjustments", "mw_tf_adj_")):
-            names = con.execute(f"select distinct unnest(json_keys({field})) from pairs where entity_type = ? order by 1",
-                                [kind]).fetchall()
+            names = con.execute(f"select distinct unnest(json_keys({field})) from pairs where entity_type = ? "
+                                "order by 1", [kind]).fetchall()
             columns += [f"({field} ->> '{name}')::DOUBLE as \"{prefix}{name}\"" for (name,) in names]
         query = f"select {', '.join(columns)} from pairs where entity_type = $kind order by record_l, record_r"
         tables.append((kind, con.sql(query, params={"kind": kind}).to_arrow_table()))

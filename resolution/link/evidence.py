@@ -112,9 +112,9 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
     table's pairs in its order: the rows of ``evidence_rows``, byte for byte what ``write_jsonl``
     makes of them (keys sorted), written by DuckDB in about half the time of orjson a row at a
     time (``benchmarks/pairs_file_benchmark``: 3.3M pairs, 22-32 s against 12-17 s). Numbers are
-    rounded and ``merged`` decided in Arrow, as ``evidence_rows`` does; DuckDB only lays out the lines. Each type is written to a
-    part file in its order (DuckDB keeps a scan's order), then the parts are joined: sorting one
-    union of the types took as long as writing it."""
+    rounded and ``merged`` decided in Arrow, as ``evidence_rows`` does; DuckDB only lays out the
+    lines. Each type is written to a part file in its order (DuckDB keeps a scan's order), then
+    the parts are joined: sorting one union of the types took as long as writing it."""
     import duckdb  # Splink's own dependency
 
     parts: list[Path] = []
