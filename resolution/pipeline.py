@@ -119,10 +119,12 @@ def _resolve(
     untrained: dict[str, list[str]] = {}
     for entity_type in EntityType:
         t0 = time.perf_counter()
-        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once; the
-        # company typo keys are computed per name by the prediction's key groups
-        table = feature_table(SPECS[entity_type.value](), (features(r, with_typo_keys=False) for r in batch.records
-                                                          if r.entity_type is entity_type))
+        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once; keys
+        # the prediction computes per group (the company typo keys) are left out of the rows
+        spec = SPECS[entity_type.value]()
+        carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
+        table = feature_table(spec, (features(r, with_typo_keys=carry_typo_keys) for r in batch.records
+                                     if r.entity_type is entity_type))
         step_seconds = {"features": round(time.perf_counter() - t0, 3)}
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
         result = link_entity_type(

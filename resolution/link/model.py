@@ -42,3 +42,9 @@ class ModelSpec:
     distinct_columns: tuple[str, ...] = ()
     tf_columns: tuple[str, ...] = ()
     key_groups: tuple[KeyGroups, ...] = ()
+
+    @property
+    def keys_computed_per_group(self) -> frozenset[str]:
+        """Key columns a full run's prediction computes itself (``KeyGroups.keys_of_group``): its
+        rows need not carry them."""
+        return frozenset(groups.keys for groups in self.key_groups if groups.keys_of_group)

@@ -231,3 +231,12 @@ def test_a_full_run_without_typo_keys_in_its_rows_predicts_the_pairs_of_the_expl
     assert per_name.pairs.num_rows > 0
     assert per_name.pairs.equals(exploded.pairs)
     assert per_name.clusters == exploded.clusters
+
+
+def test_a_spec_names_the_keys_its_prediction_computes_per_group() -> None:
+    from resolution.link.engine import SPECS
+
+    company = SPECS["company"]()
+    assert company.keys_computed_per_group == {"name_typo_keys"}
+    carried = dataclasses.replace(company, key_groups=(TYPO,))
+    assert carried.keys_computed_per_group == frozenset()
