@@ -17,7 +17,7 @@ import pyarrow as pa
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
 from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
-from resolution.models import EntityType
+from resolution.models import EntityType, Record
 from resolution.run_folder import (
     PAIRS,
     QUARANTINE,
@@ -98,8 +98,7 @@ def _resolve(
 
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
-    from resolution.link.engine import SPECS, feature_table, link_entity_type  # Splink only when linking
-    from resolution.link.features import features
+    from resolution.link.engine import SPECS, link_entity_type, record_table  # Splink only when linking
 
     say = progress or (lambda _m: None)
     out.mkdir(parents=True, exist_ok=True)
@@ -117,14 +116,16 @@ def _resolve(
     scored: list[tuple[str, pa.Table]] = []  # per entity type, the evidence columns of its pairs
     notes: dict[str, list[str]] = {}
     untrained: dict[str, list[str]] = {}
+    of_type: dict[EntityType, list[Record]] = {entity_type: [] for entity_type in EntityType}
+    for record in batch.records:
+        of_type[record.entity_type].append(record)
     for entity_type in EntityType:
         t0 = time.perf_counter()
-        # straight into Arrow, a chunk at a time: few feature dictionaries are alive at once; keys
-        # the prediction computes per group (the company typo keys) are left out of the rows
+        # a column at a time, each name's columns once; keys the prediction computes per group
+        # (the company typo keys) are left out of the rows
         spec = SPECS[entity_type.value]()
         carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
-        table = feature_table(spec, (features(r, with_typo_keys=carry_typo_keys) for r in batch.records
-                                     if r.entity_type is entity_type))
+        table = record_table(spec, of_type.pop(entity_type), entity_type, with_typo_keys=carry_typo_keys)
         step_seconds = {"features": round(time.perf_counter() - t0, 3)}
         model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
         result = link_entity_type(
