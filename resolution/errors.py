@@ -18,6 +18,10 @@ class InputFileError(TracegraphError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputFileError], tuple[str, str]]:
+        # rebuilt from both parts when it crosses a process boundary (a file read in a worker)
+        return type(self), (self.path, self.reason)
+
 
 class RunFolderError(TracegraphError):
     """A run folder is missing files that a stage needs."""

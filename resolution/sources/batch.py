@@ -8,6 +8,7 @@ record keys and relations or listings that point at records not in the input.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -78,6 +79,18 @@ class InputBatch:
     rows_read: int = 0
     # one set object per distinct set of field names given (see ``_share_fields_set``)
     _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def joined(cls, parts: Iterable[InputBatch]) -> InputBatch:
+        """One batch of ``parts`` (read from files in that order), as if read into one batch."""
+        batch = cls()
+        for part in parts:
+            batch.records.extend(part.records)
+            batch.relations.extend(part.relations)
+            batch.listings.extend(part.listings)
+            batch.quarantine.extend(part.quarantine)
+            batch.rows_read += part.rows_read
+        return batch
 
     def set_aside(self, kind: Kind, row: dict[str, Any], field_name: str, reason: str, *,
                   file: str, line: int | None) -> None:

@@ -1,0 +1,173 @@
+"""Reading canonical files in two processes at once.
+
+A run's inputs are often a records file beside a relations file, and reading is Python, which
+uses one core of the two. When every input is canonical and they are big enough to be worth a
+process, ``read_parts`` reads the files in two groups of about equal size: the largest in this
+process, the rest in a worker process started for them (``python -m resolution.sources.parallel``:
+a fresh interpreter, so nothing of this process, its threads or its main module, is inherited). Each file is read into its own ``InputBatch`` and the parts come back in input order,
+so joined they are what reading the files one after another gives: the same records, relations,
+listings and quarantine rows in the same order. A file that cannot be read raises the error the
+first such file in input order raises, as reading them in order would.
+
+Canonical files only: the other readers can look at what earlier files gave (the trade reader
+checks shipment ids against earlier files), so any other format reads everything in order here.
+
+Models cross the process boundary as tuples of their field values, and are rebuilt without being
+validated again (pydantic's own pickling protocol, ``__setstate__``): they were validated by the
+same models in the worker, and pickling them whole took three times as long.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from resolution.models import Listing, QuarantineRow, Record, Relation
+from resolution.sources import canonical
+from resolution.sources.batch import InputBatch
+
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+"""Inputs smaller than this together are read in this process: a worker costs about half a
+second to start, and reading 32 MiB of canonical CSV takes about three."""
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class PackedModels:
+    """Models of one class as plain values: one tuple of field values each, and the position of
+    each one's set of given field names among ``fields_sets``."""
+
+    values: list[tuple[Any, ...]]
+    fields_set_of: list[int]
+    fields_sets: list[frozenset[str]]
+
+
+def pack(items: Sequence[BaseModel], model: type[BaseModel]) -> PackedModels:
+    """``items`` (all of class ``model``) as plain values, cheap to pickle."""
+    fields = tuple(model.model_fields)
+    values = attrgetter(*fields)
+    position: dict[frozenset[str], int] = {}
+    fields_set_of = [position.setdefault(frozenset(item.model_fields_set), len(position)) for item in items]
+    return PackedModels([values(item) for item in items], fields_set_of, list(position))
+
+
+def unpack(packed: PackedModels, model: type[Model]) -> list[Model]:
+    """The models ``pack`` made ``packed`` of, not validated again; those given the same fields
+    share one set of their names (as ``InputBatch`` makes them)."""
+    fields = tuple(model.model_fields)
+    sets = [set(names) for names in packed.fields_sets]
+    new = model.__new__
+    items: list[Model] = []
+    for values, which in zip(packed.values, packed.fields_set_of, strict=True):
+        item = new(model)
+        item.__setstate__({"__dict__": dict(zip(fields, values, strict=True)), "__pydantic_extra__": None,
+                           "__pydantic_fields_set__": sets[which], "__pydantic_private__": None})
+        items.append(item)
+    return items
+
+
+_KINDS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("records", Record), ("relations", Relation), ("listings", Listing), ("quarantine", QuarantineRow),
+)
+
+
+def _packed_batch(batch: InputBatch) -> tuple[int, dict[str, PackedModels]]:
+    return batch.rows_read, {name: pack(getattr(batch, name), model) for name, model in _KINDS}
+
+
+def _unpacked_batch(packed: tuple[int, dict[str, PackedModels]]) -> InputBatch:
+    rows_read, parts = packed
+    batch = InputBatch(rows_read=rows_read)
+    for name, model in _KINDS:
+        setattr(batch, name, unpack(parts[name], model))
+    return batch
+
+
+Outcome = tuple[int, Any]
+"""What reading one file gave: its position among the inputs and its part (packed or not), or
+its position and the exception it raised."""
+
+
+def _read_files(paths: list[tuple[int, Path]], *, packed: bool) -> tuple[list[Outcome], Outcome | None]:
+    """Read ``paths`` in order, each into its own batch, until one raises."""
+    parts: list[Outcome] = []
+    for position, path in paths:
+        batch = InputBatch()
+        try:
+            canonical.read(path, batch)
+        except Exception as exc:  # reported by position: the first in input order is raised
+            return parts, (position, exc)
+        parts.append((position, _packed_batch(batch) if packed else batch))
+    return parts, None
+
+
+def split_in_two(sizes: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Positions of the inputs to read here and in the worker: the largest here, then each next
+    largest to the group with fewer bytes so far (ties: here)."""
+    here: list[int] = []
+    worker: list[int] = []
+    totals = [0, 0]
+    for position in sorted(range(len(sizes)), key=lambda p: (-sizes[p], p)):
+        group = 0 if totals[0] <= totals[1] else 1
+        (here if group == 0 else worker).append(position)
+        totals[group] += sizes[position]
+    return sorted(here), sorted(worker)
+
+
+def worth_a_worker(sizes: Sequence[int]) -> bool:
+    """Two or more inputs, of ``PARALLEL_MIN_BYTES`` or more together."""
+    return len(sizes) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES
+
+
+def read_parts(paths: Sequence[Path]) -> list[InputBatch]:
+    """One batch per canonical file of ``paths``, in their order, read in two processes."""
+    here, there = split_in_two([path.stat().st_size if path.is_file() else 0 for path in paths])
+    request = [f"{p}={paths[p]}" for p in there]
+    worker = subprocess.Popen([sys.executable, "-m", __name__, *request], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
+        answer, errors = worker.communicate()
+    finally:
+        if worker.poll() is None:  # interrupted, or this process failed while reading its files
+            worker.kill()
+            worker.wait()
+    if worker.returncode != 0:
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise RuntimeError(f"the process reading {', '.join(str(paths[p]) for p in there)} "
+                           f"failed (exit status {worker.returncode}): {tail[0]}")
+    other_parts, other_failed = pickle.loads(answer)
+    failures = [f for f in (failed, other_failed) if f is not None]
+    if failures:
+        raise min(failures, key=lambda f: f[0])[1]
+    by_position = dict(parts)
+    by_position.update((position, _unpacked_batch(part)) for position, part in other_parts)
+    return [by_position[p] for p in range(len(paths))]
+
+
+def _worker_main() -> None:
+    """The worker: the files to read as arguments (``POSITION=PATH``), their parts (pickled) on
+    standard output."""
+    from resolution.collector import collector_paused
+
+    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in sys.argv[1:])]
+    with collector_paused():
+        answer = _read_files(request, packed=True)
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    # run from the module under its own name, so that what it pickles names that module, not __main__
+    from resolution.sources.parallel import _worker_main as worker_main
+
+    worker_main()

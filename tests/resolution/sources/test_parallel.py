@@ -1,0 +1,116 @@
+"""Canonical files read in two processes give what reading them in order gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import resolution.sources.parallel as parallel
+from resolution.errors import InputFileError
+from resolution.models import Record, Relation
+from resolution.sources import read_inputs
+from resolution.sources.batch import InputBatch
+
+RECORDS = """source,record_id,entity_type,name,aliases,country,imo,date_of_birth
+reg,1,company,"Dandong Hongxiang Industrial Development Co., Ltd.",Hongxiang|鸿祥,China,,
+reg,2,person,Ma Xiaohong,,CN,,May 1962
+reg,3,vessel,Chon Ma San,,"Korea, North",IMO 8660313,
+reg,4,vessel,Bad Check Digit,,KP,IMO 8660314,
+reg,5,alien,Nobody,,,,
+"""
+RELATIONS = """source,from_record_id,to_record_id,relation,share_pct
+reg,2,1,director_of,
+reg,1,3,owner_of,100
+reg,1,9,owner_of,
+reg,1,2,shareholder_of,120
+"""
+LISTINGS = """source,record_id,list_name,program,listed_on
+reg,3,SDN,DPRK3,2016-12-02
+reg,4,SDN,DPRK3,
+"""
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[Path]:
+    paths = []
+    for name, text in (("records.csv", RECORDS), ("relations.csv", RELATIONS), ("listings.csv", LISTINGS)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _in_order(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True) -> InputBatch:
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 10**12)
+        return read_inputs(paths, finish=finish)
+
+
+def _two_processes(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True) -> InputBatch:
+    calls: list[list[Path]] = []
+    read_parts = parallel.read_parts
+
+    def counted(targets: list[Path]) -> list[InputBatch]:
+        calls.append(list(targets))
+        return read_parts(targets)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr("resolution.sources.formats.read_parts", counted)
+        batch = read_inputs(paths, finish=finish)
+    assert calls == [paths]  # the worker really ran
+    return batch
+
+
+@pytest.mark.parametrize("finish", [True, False])
+def test_two_processes_read_what_one_reads(inputs: list[Path], monkeypatch: pytest.MonkeyPatch, finish: bool) -> None:
+    expected = _in_order(inputs, monkeypatch, finish=finish)
+    batch = _two_processes(inputs, monkeypatch, finish=finish)
+    assert batch.records == expected.records
+    assert batch.relations == expected.relations
+    assert batch.listings == expected.listings
+    assert batch.quarantine == expected.quarantine
+    assert batch.rows_read == expected.rows_read == 11
+    # what the worker read and what this process read are both there, normalised the same way
+    assert {q.field for q in batch.quarantine} >= {"imo", "entity_type"}
+    assert [r.country for r in batch.records] == ["CN", "CN", "KP"]
+    assert batch.records[1].date_of_birth == "1962-05"
+
+
+def test_the_first_unreadable_file_in_input_order_is_the_error(inputs: list[Path], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    workbook = tmp_path / "relations2.csv"
+    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # an .xlsx named .csv
+    paths = [inputs[0], workbook, inputs[1], tmp_path / "missing.csv"]
+    assert parallel.split_in_two([p.stat().st_size if p.exists() else 0 for p in paths])[1]  # some in the worker
+    with pytest.raises(InputFileError) as in_order:
+        _in_order(paths, monkeypatch)
+    with pytest.raises(InputFileError) as two:
+        _two_processes(paths, monkeypatch)
+    assert str(two.value) == str(in_order.value)
+    assert two.value.path == str(workbook)
+
+
+def test_split_in_two_balances_bytes() -> None:
+    assert parallel.split_in_two([105, 57, 3]) == ([0], [1, 2])
+    assert parallel.split_in_two([10, 40, 30, 20]) == ([0, 1], [2, 3])  # 40 + 10 here, 30 + 20 there
+    assert parallel.split_in_two([5]) == ([0], [])
+    assert not parallel.worth_a_worker([parallel.PARALLEL_MIN_BYTES])  # one file
+    assert parallel.worth_a_worker([parallel.PARALLEL_MIN_BYTES // 2] * 2)
+
+
+def test_pack_then_unpack_gives_equal_models_that_share_their_field_sets() -> None:
+    records = [Record(source="s", record_id=str(i), entity_type="company", name=f"Firm {i}", country="China",
+                      aliases=["A", "B"], attributes={"x": "1"}) for i in range(3)]
+    records.append(Record(source="s", record_id="9", entity_type="vessel", name="Ship", imo="IMO 8660313"))
+    relations = [Relation(source="s", from_record_id="1", to_record_id="2", relation="owner_of", share_pct="50")]
+    for models, model in ((records, Record), (relations, Relation)):
+        back = parallel.unpack(parallel.pack(models, model), model)
+        assert back == models
+        assert [b.model_fields_set for b in back] == [m.model_fields_set for m in models]
+    back = parallel.unpack(parallel.pack(records, Record), Record)
+    assert back[0].__pydantic_fields_set__ is back[1].__pydantic_fields_set__
+    assert back[0].__pydantic_fields_set__ is not back[3].__pydantic_fields_set__
+    with pytest.raises(Exception):  # frozen, like a validated record
+        back[0].name = "other"  # type: ignore[misc]
