@@ -159,10 +159,11 @@ def _resolve(
     del result
     # pairs.jsonl, sorted by entity type, then pair (a pair written twice is adjacent: the loader
     # relies on it), is written by DuckDB in a thread while Python builds the entities and writes
-    # the other files: DuckDB leaves the interpreter's lock while it works, so the two share the cores
+    # the other files: DuckDB leaves the interpreter's lock while it works, so on one thread of its
+    # own it takes the core that Python leaves
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs") as pool:
         pairs_written = pool.submit(_seconds_of, write_evidence, out / PAIRS, scored, settings.merge_threshold,
-                                    memory_limit=settings.duckdb_memory_limit)
+                                    memory_limit=settings.duckdb_memory_limit, threads=1)
         del scored
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
