@@ -50,9 +50,14 @@ class ResolvedGraph:
 
 
 def _most_common(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v)
-    if not counts:
+    """The most frequent non-empty value, the smallest of those tied; ``None`` for none."""
+    present = [v for v in values if v]
+    if not present:
         return None
+    first = present[0]
+    if all(v == first for v in present):  # most entities: one record, or records that agree
+        return first
+    counts = Counter(present)
     best = max(counts.values())
     return min(v for v, c in counts.items() if c == best)
 
@@ -176,14 +181,20 @@ def build_graph(
 
     addresses: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    address_of: dict[tuple[str | None, str | None], str | None] = {}  # (address, country) -> its id
     for key in sorted(by_key):
         record = by_key[key]
         eid = entity_of[key]
         graph.members.append((record, key, eid, record_probability.get(key, 1.0)))
-        standard = standardise_address(record.address)
-        if standard:
-            aid = address_id(record.country, standard)
-            addresses.setdefault(aid, {"id": aid, "text": record.address, "country": record.country, "standard": standard})
+        place = (record.address, record.country)
+        if place in address_of:
+            aid = address_of[place]
+        else:
+            standard = standardise_address(record.address)
+            aid = address_of[place] = address_id(record.country, standard) if standard else None
+            if aid is not None and aid not in addresses:  # the first record's spelling is the text
+                addresses[aid] = {"id": aid, "text": record.address, "country": record.country, "standard": standard}
+        if aid is not None:
             links[(eid, aid)].add(key)
     graph.addresses = sorted(addresses.values(), key=lambda a: a["id"])
     graph.registered_at = [

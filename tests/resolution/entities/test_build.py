@@ -50,3 +50,34 @@ def test_review_pairs_become_possibly_same_as_between_entities() -> None:
     graph = build_graph(records, [], [], clusters, {}, [("s:1", "s:2", 0.7), ("s:1", "s:3", 0.6), ("s:2", "s:3", 0.8)])
     (pair,) = graph.possibly_same_as
     assert pair["props"]["probability"] == 0.7 and len(pair["props"]["source_keys"]) == 2
+
+
+def test_golden_values_are_the_most_frequent_with_ties_to_the_smallest() -> None:
+    records = [
+        rec("1", "Hongxiang Co", country="CN", registration_number="B2"),
+        rec("2", "Hongxiang Co", country="KP", registration_number="A1"),
+        rec("3", "HONGXIANG CO", country="KP", registration_number="B2"),
+        rec("4", "Hongxiang Company", registration_number="A1"),
+        rec("5", "Lone Firm", country="CN"),
+    ]
+    clusters = {f"s:{i}": "a" for i in range(1, 5)}
+    graph = build_graph(records, [], [], clusters, {}, [])
+    firm, lone = sorted(graph.entities, key=lambda e: e["record_count"], reverse=True)
+    assert firm["country"] == "KP"  # two of three given; the record without one does not count
+    assert firm["registration_number"] == "A1"  # two each: the smaller
+    assert firm["name"] == "Hongxiang Co"  # mixed case first, then the most frequent
+    assert lone["country"] == "CN" and "registration_number" not in lone
+
+
+def test_records_at_one_address_share_it_and_its_first_spelling() -> None:
+    records = [
+        rec("1", "A Co", country="CN", address="No. 229 Huanghai Rd, Dandong"),
+        rec("2", "B Co", country="CN", address="229 Huanghai Road Dandong"),
+        rec("3", "C Co", country="KP", address="229 Huanghai Road Dandong"),
+        rec("4", "D Co", country="CN", address="No. 229 Huanghai Rd, Dandong"),
+    ]
+    graph = build_graph(records, [], [], {}, {}, [])
+    assert sorted((a["country"], a["text"]) for a in graph.addresses) == [
+        ("CN", "No. 229 Huanghai Rd, Dandong"), ("KP", "229 Huanghai Road Dandong")]
+    by_address = {a["id"]: a["country"] for a in graph.addresses}
+    assert sorted(by_address[link["to_id"]] for link in graph.registered_at) == ["CN", "CN", "CN", "KP"]
