@@ -103,6 +103,11 @@ _LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
         reverse=True,
     )
 )
+# the same forms by their last word, longest first as above: a name is checked only against the
+# forms its last word can end
+_LEGAL_FORMS_BY_LAST_WORD: dict[str, tuple[tuple[str, ...], ...]] = {
+    last: tuple(form for form in _LEGAL_FORMS if form[-1] == last) for last in {form[-1] for form in _LEGAL_FORMS}
+}
 _ABBREVIATIONS = {
     "intl": "international",
     "int'l": "international",
@@ -190,7 +195,7 @@ def _han_to_pinyin(text: str, *, words: bool) -> str:
 
 
 def _strip_legal_form(tokens: list[str]) -> tuple[list[str], str | None]:
-    for form in _LEGAL_FORMS:
+    for form in _LEGAL_FORMS_BY_LAST_WORD.get(tokens[-1], ()) if tokens else ():
         n = len(form)
         if len(tokens) > n and tuple(tokens[-n:]) == form:
             return tokens[:-n], " ".join(form)
