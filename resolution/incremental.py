@@ -198,8 +198,8 @@ def _quiet_splink() -> Iterator[None]:
 
 def score_new_records(
     entity_type: str,
-    existing_rows: list[dict[str, Any]],
-    new_rows: list[dict[str, Any]],
+    existing_records: Sequence[Record],
+    new_records: Sequence[Record],
     *,
     model: dict[str, Any],
     out_dir: Path,
@@ -209,24 +209,27 @@ def score_new_records(
     new ones, with a trained model; term frequencies come from all rows, as in a full run. None
     when there was nothing to score."""
     from resolution.link.backends import open_backend  # Splink is imported only when linking
-    from resolution.link.engine import SPECS, arrow_table, check_model_dialect, prepare_linker
+    from resolution.link.engine import SPECS, check_model_dialect, prepare_linker, record_table
 
     check_model_dialect(model, settings.backend, what=f"the previous run's {entity_type} model")
     spec = SPECS[entity_type]()
+    existing_rows = record_table(spec, existing_records, EntityType(entity_type))
+    new_rows = record_table(spec, new_records, EntityType(entity_type))
     engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=settings.duckdb_memory_limit,
-                          record_count=len(existing_rows) + len(new_rows))
+                          record_count=existing_rows.num_rows + new_rows.num_rows)
     tables: list[pa.Table] = []
     try:
         with _quiet_splink():
             db_api = engine.db_api
-            linker = prepare_linker(db_api, spec, existing_rows + new_rows, name=entity_type, settings=model).linker
-            new = db_api.register(arrow_table(spec, new_rows), dataset_display_name=f"{entity_type}_new")
+            everything = pa.concat_tables([existing_rows, new_rows])
+            linker = prepare_linker(db_api, spec, everything, name=entity_type, settings=model).linker
+            new = db_api.register(new_rows, dataset_display_name=f"{entity_type}_new")
             threshold = settings.review_threshold
-            if existing_rows:
-                existing = db_api.register(arrow_table(spec, existing_rows), dataset_display_name=f"{entity_type}_existing")
+            if existing_rows.num_rows:
+                existing = db_api.register(existing_rows, dataset_display_name=f"{entity_type}_existing")
                 between = linker.inference.predict_between(existing, new, threshold_match_probability=threshold)
                 tables.append(engine.fetch(between))
-            if len(new_rows) > 1:
+            if new_rows.num_rows > 1:
                 within = linker.inference.predict_within(new, threshold_match_probability=threshold)
                 tables.append(engine.fetch(within))
     except LinkageError:
@@ -281,8 +284,7 @@ def _link(
     increment: Increment, previous: PreviousRun, out: Path, settings: ResolutionSettings,
     model_dir: Path, say: Progress,
 ) -> _Linked:
-    from resolution.link.engine import SPECS, feature_table, link_entity_type
-    from resolution.link.features import features
+    from resolution.link.engine import SPECS, link_entity_type, record_table
 
     result = _Linked()
     for entity_type in EntityType:
@@ -295,7 +297,7 @@ def _link(
             shutil.copyfile(model_path, out / model_path.name)  # the next increment continues from it
         if changed and not model_path.exists() and len(records) > 1:
             linked = link_entity_type(
-                kind, feature_table(SPECS[kind](), (features(r) for r in records)), out_dir=out, seed=settings.seed,
+                kind, record_table(SPECS[kind](), records, entity_type), out_dir=out, seed=settings.seed,
                 merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
                 memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
             )
@@ -306,8 +308,8 @@ def _link(
                 result.untrained[kind] = linked.untrained
         elif changed and model_path.exists():
             scored = score_new_records(
-                kind, [features(r) for r in records if r.key not in increment.changed],
-                [features(r) for r in changed], model=json.loads(model_path.read_text(encoding="utf-8")),
+                kind, [r for r in records if r.key not in increment.changed], changed,
+                model=json.loads(model_path.read_text(encoding="utf-8")),
                 out_dir=out, settings=settings,
             )
         else:
