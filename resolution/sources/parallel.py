@@ -4,10 +4,13 @@ A run's inputs are often a records file beside a relations file, and reading is 
 uses one core of the two. When every input is canonical and they are big enough to be worth a
 process, ``read_parts`` reads the files in two groups of about equal size: the largest in this
 process, the rest in a worker process started for them (``python -m resolution.sources.parallel``:
-a fresh interpreter, so nothing of this process, its threads or its main module, is inherited). Each file is read into its own ``InputBatch`` and the parts come back in input order,
-so joined they are what reading the files one after another gives: the same records, relations,
-listings and quarantine rows in the same order. A file that cannot be read raises the error the
-first such file in input order raises, as reading them in order would.
+a fresh interpreter, so nothing of this process, its threads or its main module, is inherited).
+Each file is read into its own ``InputBatch`` and the parts come back in input order, so joined
+they are what reading the files one after another gives: the same records, relations, listings
+and quarantine rows in the same order. A file that cannot be read raises the error the first
+such file in input order raises, as reading them in order would (when it is one of this
+process's files and none of the worker's comes before it, at once, and the worker is stopped).
+A worker that fails for any other reason costs time only: its files are read here.
 
 Canonical files only: the other readers can look at what earlier files gave (the trade reader
 checks shipment ids against earlier files), so any other format reads everything in order here.
@@ -19,6 +22,7 @@ same models in the worker, and pickling them whole took three times as long.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import subprocess
 import sys
@@ -39,6 +43,7 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 second to start, and reading 32 MiB of canonical CSV takes about three."""
 
 Model = TypeVar("Model", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,34 +133,70 @@ def worth_a_worker(sizes: Sequence[int]) -> bool:
     return len(sizes) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES
 
 
+def worker_command(request: list[str]) -> list[str]:
+    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments)."""
+    return [sys.executable, "-m", __name__, *request]
+
+
 def read_parts(paths: Sequence[Path]) -> list[InputBatch]:
-    """One batch per canonical file of ``paths``, in their order, read in two processes."""
+    """One batch per canonical file of ``paths``, in their order, read in two processes.
+
+    A worker that cannot start or dies (no interpreter where ``sys.executable`` says, killed for
+    memory...) costs time only: its files are then read here, with a warning that says why."""
     here, there = split_in_two([path.stat().st_size if path.is_file() else 0 for path in paths])
-    request = [f"{p}={paths[p]}" for p in there]
-    worker = subprocess.Popen([sys.executable, "-m", __name__, *request], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    theirs = [(p, paths[p]) for p in there]
+    worker = _start_worker(theirs)
     try:
         parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
-        answer, errors = worker.communicate()
+        if failed is not None and all(p > failed[0] for p in there):
+            raise failed[1]  # the first unreadable input, whatever the worker finds
+        other = _worker_result(worker) if worker is not None else None
     finally:
-        if worker.poll() is None:  # interrupted, or this process failed while reading its files
+        if worker is not None and worker.poll() is None:  # interrupted, or this process failed
             worker.kill()
             worker.wait()
-    if worker.returncode != 0:
-        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        raise RuntimeError(f"the process reading {', '.join(str(paths[p]) for p in there)} "
-                           f"failed (exit status {worker.returncode}): {tail[0]}")
-    other_parts, other_failed = pickle.loads(answer)
-    del answer
+    other_parts, other_failed = other if other is not None else _read_files(theirs, packed=False)
     failures = [f for f in (failed, other_failed) if f is not None]
     if failures:
         raise min(failures, key=lambda f: f[0])[1]
-    by_position = dict(parts)
-    while other_parts:  # each packed part let go once rebuilt
-        position, part = other_parts.pop(0)
-        by_position[position] = _unpacked_batch(part)
-        del part
+    by_position = dict(parts) | dict(other_parts)
     return [by_position[p] for p in range(len(paths))]
+
+
+def worker_command(request: list[str]) -> list[str]:
+    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments)."""
+    return [sys.executable, "-m", __name__, *request]
+
+
+def _start_worker(files: list[tuple[int, Path]]) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(worker_command([f"{p}={path}" for p, path in files]),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        log.warning("the worker for reading the inputs did not start (%s); reading them here instead", exc)
+        return None
+
+
+def _worker_result(worker: subprocess.Popen[bytes]) -> tuple[list[Outcome], Outcome | None] | None:
+    """What the worker read, rebuilt into batches, or None (with a warning) when it failed."""
+    answer, errors = worker.communicate()
+    if worker.returncode != 0:
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        log.warning("the worker reading the inputs failed (exit status %s: %s); reading them here instead",
+                    worker.returncode, tail[0])
+        return None
+    try:
+        packed_parts, failed = pickle.loads(answer)
+    except Exception as exc:  # a cut or foreign answer
+        log.warning("the worker's answer could not be read (%s); reading the inputs here instead", exc)
+        return None
+    del answer
+    parts: list[Outcome] = []
+    while packed_parts:  # each packed part let go once rebuilt
+        position, packed = packed_parts.pop(0)
+        parts.append((position, _unpacked_batch(packed)))
+        del packed
+    return parts, failed
 
 
 def _worker_main() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +117,40 @@ def test_pack_then_unpack_gives_equal_models_that_share_their_field_sets() -> No
     assert back[0].__pydantic_fields_set__ is not back[3].__pydantic_fields_set__
     with pytest.raises(Exception):  # frozen, like a validated record
         back[0].name = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("command", [
+    [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"],  # dies
+    [sys.executable, "-c", "import sys; sys.stdout.write('not a pickle')"],  # answers nonsense
+    ["/nonexistent/python"],  # cannot start
+])
+def test_a_failing_worker_costs_time_only(inputs: list[Path], monkeypatch: pytest.MonkeyPatch,
+                                          caplog: pytest.LogCaptureFixture, command: list[str]) -> None:
+    expected = _in_order(inputs, monkeypatch)
+    monkeypatch.setattr(parallel, "worker_command", lambda request: command)
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        batch = _two_processes(inputs, monkeypatch)
+    assert (batch.records, batch.relations, batch.listings, batch.quarantine) == (
+        expected.records, expected.relations, expected.listings, expected.quarantine)
+    assert "reading" in caplog.text and "here instead" in caplog.text
+
+
+def test_an_unreadable_first_input_stops_the_worker_at_once(inputs: list[Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    workbook = tmp_path / "big.csv"  # no column tells its kind: an error once read, not at detection
+    workbook.write_text("colour,size\n" + "red,10\n" * 2_000, encoding="utf-8")  # the largest: read here
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recorded(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))  # type: ignore[call-overload]
+        return started[-1]
+
+    monkeypatch.setattr(parallel, "worker_command",
+                        lambda request: [sys.executable, "-c", "import time; time.sleep(120)"])
+    monkeypatch.setattr(parallel.subprocess, "Popen", recorded)
+    with pytest.raises(InputFileError) as error:
+        _two_processes([workbook, *inputs], monkeypatch)
+    assert error.value.path == str(workbook) and "cannot tell the kind of file" in error.value.reason
+    (worker,) = started
+    assert worker.returncode is not None and worker.returncode < 0  # killed, not waited for
