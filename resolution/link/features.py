@@ -21,8 +21,9 @@ from resolution.standardise.names import (
     typo_keys,
 )
 
-NameKey = tuple[str, ...]
-"""A record's name followed by its aliases: the name columns depend on nothing else."""
+NameKey = str | tuple[str, ...]
+"""A record's name, or its name followed by its aliases when it has some: the name columns depend
+on nothing else. (A name alone is its own key: no tuple is made for most records.)"""
 
 # the columns of a record's own fields, per entity type: column -> (the field, what of its value;
 # None for the value itself). Each is a function of one field, so many records are computed once
@@ -55,7 +56,8 @@ def _own_columns(entity_type: EntityType) -> dict[str, Derived]:
 
 
 def name_features(names: NameKey, entity_type: EntityType, *, with_typo_keys: bool = True) -> dict[str, Any]:
-    """The name columns of a record whose name and aliases are ``names`` (name first)."""
+    """The name columns of a record whose name and aliases are ``names`` (``_names_of``)."""
+    names = (names,) if isinstance(names, str) else names
     organisation = entity_type is not EntityType.PERSON
     std = standardise_name(names[0], organisation=organisation)
     row: dict[str, Any] = {
@@ -73,7 +75,7 @@ def name_features(names: NameKey, entity_type: EntityType, *, with_typo_keys: bo
 
 
 def _names_of(record: Record) -> NameKey:
-    return (record.name, *record.aliases)
+    return (record.name, *record.aliases) if record.aliases else record.name
 
 
 def features(record: Record, *, with_typo_keys: bool = True) -> dict[str, Any]:
