@@ -27,7 +27,7 @@ from defusedxml import ElementTree as SafeElementTree
 from resolution.errors import InputFileError
 from resolution.sources.batch import InputBatch
 from resolution.sources.canonical import sniff_delimiter, text_encoding
-from resolution.sources.parallel import read_parts, worth_a_worker
+from resolution.sources.parallel import file_sizes, read_parts, worth_a_worker
 
 READERS: dict[str, str] = {
     "canonical": "resolution.sources.canonical",
@@ -116,10 +116,6 @@ def _ofac_input(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def _sizes(paths: list[Path]) -> list[int]:
-    return [path.stat().st_size if path.is_file() else 0 for path in paths]
-
-
 def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish: bool = True) -> InputBatch:
     """Read every input with the reader of its format (detected unless ``format_name`` is given).
 
@@ -130,15 +126,18 @@ def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish
     if format_name is not None and format_name not in READERS:
         raise InputFileError(format_name, f"unknown format; known: {', '.join(READERS)}")
     plan: list[tuple[str, Path]] = []  # (format, what its reader reads), each once, in order
+    done: set[tuple[str, Path]] = set()
     for raw in paths:
         path = Path(raw)
         name = format_name or detect_format(path)
         target = _ofac_input(path) if name == "ofac-csv" else path
-        if (name, target.resolve()) not in {(n, t.resolve()) for n, t in plan}:
+        if (name, target.resolve()) not in done:
+            done.add((name, target.resolve()))
             plan.append((name, target))
     targets = [target for _name, target in plan]
-    if all(name == "canonical" for name, _target in plan) and worth_a_worker(_sizes(targets)):
-        batch = InputBatch.joined(read_parts(targets))
+    sizes = file_sizes(targets)
+    if all(name == "canonical" for name, _target in plan) and worth_a_worker(sizes):
+        batch = InputBatch.joined(read_parts(targets, sizes))
     else:
         batch = InputBatch()
         for name, target in plan:

@@ -54,9 +54,9 @@ def _two_processes(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish
     calls: list[list[Path]] = []
     read_parts = parallel.read_parts
 
-    def counted(targets: list[Path]) -> list[InputBatch]:
+    def counted(targets: list[Path], sizes: list[int]) -> list[InputBatch]:
         calls.append(list(targets))
-        return read_parts(targets)
+        return read_parts(targets, sizes)
 
     with monkeypatch.context() as patch:
         patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
