@@ -2,8 +2,8 @@
 
 ``features`` gives one record's row (screening, incremental runs); ``feature_columns`` gives the
 same values for many records a column at a time, computing the name columns once per distinct
-name (a million records hold about a third as many names). Both take their values from the same
-helpers, so they cannot drift apart; a test compares them."""
+name and alias list (491,369 for the 678,240 firm records of the 1M world). Both take their values
+from the same helpers, so they cannot drift apart; a test compares them."""
 
 from __future__ import annotations
 
