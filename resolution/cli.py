@@ -18,8 +18,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from resolution.errors import TracegraphError
-from resolution.settings import get_settings
+from resolution.errors import SettingsError, TracegraphError
+from resolution.settings import ResolutionSettings, get_settings
 
 app = typer.Typer(
     help="Tracegraph: resolve company, person and vessel records into a Neo4j graph and serve it.",
@@ -29,8 +29,19 @@ app = typer.Typer(
 neo4j_app = typer.Typer(help="Manage the bundled local Neo4j (Community 5.26 from Maven Central).")
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True)
-DEMO_DIR = get_settings().runs_dir / "demo-world"
-DEMO_RUN = get_settings().runs_dir / "demo"
+
+
+def _runs_dir() -> Path:
+    """Where the demo writes; with a bad setting anywhere, the default, so that the command itself
+    (not this import) reports the setting as a one-line error."""
+    try:
+        return get_settings().runs_dir
+    except SettingsError:
+        return Path(ResolutionSettings.model_fields["runs_dir"].default)
+
+
+DEMO_DIR = _runs_dir() / "demo-world"
+DEMO_RUN = _runs_dir() / "demo"
 
 
 @contextmanager

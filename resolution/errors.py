@@ -37,3 +37,7 @@ class GraphLoadError(TracegraphError):
 
 class LocalNeo4jError(TracegraphError):
     """The bundled local Neo4j could not be built, started or stopped."""
+
+
+class SettingsError(TracegraphError):
+    """An environment setting has a value the project cannot use."""

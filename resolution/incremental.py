@@ -208,15 +208,16 @@ def score_new_records(
     """Scored pairs (at or above the review threshold) between new and existing records and among
     new ones, with a trained model; term frequencies come from all rows, as in a full run. None
     when there was nothing to score."""
-    from resolution.link.backends import open_backend  # Splink is imported only when linking
+    from resolution.link.backends import memory_cap, open_backend  # Splink is imported only when linking
     from resolution.link.engine import SPECS, check_model_dialect, prepare_linker, record_table
 
     check_model_dialect(model, settings.backend, what=f"the previous run's {entity_type} model")
     spec = SPECS[entity_type]()
     existing_rows = record_table(spec, existing_records, EntityType(entity_type))
     new_rows = record_table(spec, new_records, EntityType(entity_type))
-    engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=settings.duckdb_memory_limit,
-                          record_count=existing_rows.num_rows + new_rows.num_rows)
+    rows = existing_rows.num_rows + new_rows.num_rows
+    engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=memory_cap(settings.duckdb_memory_limit, rows),
+                          record_count=rows)
     tables: list[pa.Table] = []
     try:
         with _quiet_splink():

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
+from resolution.link.backends import memory_cap
 from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
 from resolution.models import EntityType, Record
 from resolution.run_folder import (
@@ -163,7 +164,8 @@ def _resolve(
     # own it takes the core that Python leaves
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs") as pool:
         pairs_written = pool.submit(_seconds_of, write_evidence, out / PAIRS, scored, settings.merge_threshold,
-                                    memory_limit=settings.duckdb_memory_limit, threads=1)
+                                    memory_limit=memory_cap(settings.duckdb_memory_limit, len(batch.records)),
+                                    threads=1)
         del scored
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,

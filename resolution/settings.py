@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from resolution.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What Neo4j 5.26 accepts for db.tx_log.rotation.retention_policy (checked here, so a bad value is a
@@ -17,6 +20,10 @@ TX_LOG_RETENTION_PATTERN = (
     r"|days( \d+[KkMmGg]?)?))))$"
 )
 
+# TRACEGRAPH_DUCKDB_MEMORY_LIMIT: "auto" or a size DuckDB reads (checked here, so a typo is a
+# settings error naming the variable rather than a DuckDB error in the middle of a run)
+MEMORY_LIMIT_PATTERN = re.compile(r"(?i)^\s*(auto|\d+(\.\d+)?\s*([KMGT](i?B)?|bytes))\s*$")
+
 
 class ResolutionSettings(BaseSettings):
     """Everything the pipeline and the local Neo4j launcher read from the environment.
@@ -24,8 +31,9 @@ class ResolutionSettings(BaseSettings):
     Neo4j: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
     Linking: ``TRACEGRAPH_MERGE_THRESHOLD`` and ``TRACEGRAPH_REVIEW_THRESHOLD`` (match
     probabilities), ``TRACEGRAPH_SEED``, ``TRACEGRAPH_DUCKDB_MEMORY_LIMIT`` (DuckDB spills to disk
-    beyond it; its own default would be 80% of the machine's memory; with Spark in local mode it is
-    the driver's heap), ``TRACEGRAPH_BACKEND`` (``duckdb``, or ``spark`` with the ``spark`` extra).
+    beyond it; ``auto``, the default, gives each linking job 2 KiB a record, at least 1500MB;
+    DuckDB's own default would be 80% of the machine's memory; with Spark in local mode it is the
+    driver's heap), ``TRACEGRAPH_BACKEND`` (``duckdb``, or ``spark`` with the ``spark`` extra).
     Loading: ``TRACEGRAPH_BATCH_SIZE`` (rows per transaction), ``TRACEGRAPH_LOAD_WRITERS``
     (transactions at once).
     Demo: ``TRACEGRAPH_RUNS_DIR`` (where ``tracegraph demo`` writes the world and the run).
@@ -48,7 +56,9 @@ class ResolutionSettings(BaseSettings):
     seed: int = 42
     batch_size: int = Field(5_000, ge=1, le=200_000)
     load_writers: int = Field(2, ge=1, le=16)
-    duckdb_memory_limit: str = "4GB"
+    # "auto" sizes the cap from the records of each linking job (``resolution.link.backends``);
+    # else a size in DuckDB's units ("4GB", "1500MB", "2GiB")
+    duckdb_memory_limit: str = "auto"
     backend: Literal["duckdb", "spark"] = "duckdb"
 
     runs_dir: Path = PROJECT_ROOT / "runs"
@@ -65,8 +75,35 @@ class ResolutionSettings(BaseSettings):
     # and tests, not backups, so it keeps about 1 GiB (pruned at each checkpoint). Neo4j's syntax.
     neo4j_tx_log_retention: str = Field("1G size", pattern=TX_LOG_RETENTION_PATTERN)
 
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory_limit_duckdb_reads(cls, value: str) -> str:
+        if not MEMORY_LIMIT_PATTERN.match(value):
+            raise ValueError("must be auto or a size such as 4GB, 1500MB or 2GiB")
+        return value
+
+
+def environment_variable(field: str) -> str:
+    """The environment variable that sets ``field`` of the settings."""
+    alias = ResolutionSettings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else f"TRACEGRAPH_{field.upper()}"
+
+
+def settings_error(exc: ValidationError) -> SettingsError:
+    """One line per bad setting, naming its environment variable, the value and what is wrong."""
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        name = environment_variable(field) if field in ResolutionSettings.model_fields else field
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}={error.get('input')!r}: {message}")
+    return SettingsError("bad setting: " + "; ".join(problems))
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> ResolutionSettings:
-    """The process-wide settings object (read once)."""
-    return ResolutionSettings()
+    """The process-wide settings object (read once); a bad value is a ``SettingsError``."""
+    try:
+        return ResolutionSettings()
+    except ValidationError as exc:
+        raise settings_error(exc) from None

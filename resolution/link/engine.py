@@ -24,7 +24,7 @@ from splink.internals.database_api import DatabaseAPI
 
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
-from resolution.link.backends import open_backend
+from resolution.link.backends import AUTO_MEMORY_LIMIT, memory_cap, open_backend
 from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.features import feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
@@ -287,7 +287,8 @@ def _link_error(entity_type: str, backend: str, memory_limit: str, exc: BaseExce
     said = str(out_of_memory).strip().splitlines()[0]
     return LinkageError(
         f"linking {entity_type} records: DuckDB ran out of memory at its cap of {memory_limit} ({said}). "
-        f"Raise TRACEGRAPH_DUCKDB_MEMORY_LIMIT (default 4GB; DuckDB spills to disk below the cap, "
+        f"Raise TRACEGRAPH_DUCKDB_MEMORY_LIMIT (default auto: 2 KiB a record, at least 1500MB; DuckDB "
+        f"spills to disk below the cap, "
         f"but some steps cannot), or link fewer records at once."
     )
 
@@ -301,16 +302,18 @@ def link_entity_type(  # noqa: PLR0913
     merge_threshold: float,
     review_threshold: float,
     model_path: Path | None = None,
-    memory_limit: str = "4GB",
+    memory_limit: str = AUTO_MEMORY_LIMIT,
     backend: str = "duckdb",
 ) -> LinkResult:
     """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``.
 
     ``backend`` is ``duckdb`` or ``spark``; ``memory_limit`` is DuckDB's spill point, or the
-    driver's heap when a local Spark session is started. A saved model holds SQL of the backend
+    driver's heap when a local Spark session is started; ``auto`` sizes it from the records
+    (``backends.memory_cap``). A saved model holds SQL of the backend
     that trained it, so ``model_path`` must come from a run on the same backend."""
     spec = SPECS[entity_type]()
     table = feature_table(spec, rows)
+    memory_limit = memory_cap(memory_limit, table.num_rows)
     if table.num_rows < 2:
         ids = table.column("unique_id").to_pylist()
         return LinkResult(entity_type, empty_pairs(), {i: i for i in ids}, False, [])
