@@ -80,16 +80,19 @@ def resolve(
     format_name: str | None = None,
     progress: Progress | None = None,
     previous: Path | None = None,
+    keep: Callable[..., None] | None = None,
 ) -> RunSummary:
     """Resolve ``inputs`` into the run folder ``out`` and return what was done.
 
     With ``previous`` (a finished run folder) only the records the inputs add are linked, against
     that run's resolved records with its models (or ``model_dir``'s), and its entity ids are kept.
 
-    Python's cyclic garbage collector is paused meanwhile (``resolution.collector``)."""
+    Python's cyclic garbage collector is paused meanwhile (``resolution.collector``). ``keep``, if
+    given, is handed the run's large objects (records, relations, graph rows) before they would be
+    freed: a process that ends next passes ``collector.leave_to_the_os``."""
     with collector_paused():
         return _resolve(inputs, out, settings, model_dir=model_dir, format_name=format_name,
-                        progress=progress, previous=previous)
+                        progress=progress, previous=previous, keep=keep)
 
 
 def _resolve(
@@ -101,6 +104,7 @@ def _resolve(
     format_name: str | None,
     progress: Progress | None,
     previous: Path | None,
+    keep: Callable[..., None] | None,
 ) -> RunSummary:
     if previous is not None:
         from resolution.incremental import resolve_increment
@@ -197,4 +201,6 @@ def _resolve(
         untrained_levels=untrained,
     )
     summary.write(out)
+    if keep is not None:
+        keep(batch, graph, clusters, outcome)
     return summary

@@ -133,3 +133,67 @@ def test_a_cycle_made_before_the_block_is_freed_after_it() -> None:
         assert made() is not None, "frozen while the block runs"
     gc.collect()
     assert made() is None
+
+
+class _Kept:
+    pass
+
+
+def test_what_is_left_to_the_os_survives_every_collection() -> None:
+    from resolution.collector import leave_to_the_os
+
+    kept = _Kept()
+    seen = weakref.ref(kept)
+    leave_to_the_os(kept)
+    del kept
+    gc.collect()
+    assert seen() is not None
+
+
+_CHILD = """
+import atexit, sys
+from resolution.collector import freeze_for_exit, leave_to_the_os
+
+class Noisy:
+    def __del__(self):
+        sys.stdout.write("freed\\n")
+        sys.stdout.flush()
+
+atexit.register(lambda: sys.stdout.write("atexit ran\\n"))
+objects = [Noisy()]
+if sys.argv[1] == "leave":
+    leave_to_the_os(objects)
+del objects
+sys.stdout.write("body done\\n")
+sys.stdout.flush()
+freeze_for_exit()
+"""
+
+
+@pytest.mark.parametrize(("how", "freed"), [("leave", False), ("free", True)])
+def test_a_process_ends_without_freeing_what_it_left(how: str, freed: bool, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from resolution.settings import PROJECT_ROOT
+
+    script = tmp_path / "child.py"
+    script.write_text(_CHILD, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), how], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=60, env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "atexit ran" in lines, "the exit handlers still run"
+    assert ("freed" in lines) is freed
+    if freed:  # freed where the program let go of it, before the end
+        assert lines.index("freed") < lines.index("body done")
+
+
+def test_resolve_hands_its_records_to_keep(small_world, tmp_path: Path) -> None:
+    kept: list[tuple[object, ...]] = []
+    summary = pipeline.resolve(small_world.inputs, tmp_path / "run", ResolutionSettings(),
+                               keep=lambda *objects: kept.append(objects))
+    assert len(kept) == 1
+    batch = kept[0][0]
+    assert len(batch.records) == summary.records > 0
+    assert (tmp_path / "run" / "summary.json").exists()
