@@ -43,8 +43,9 @@ def _runs_dir() -> Path:
 
 # True only under ``main``: in-process callers (tests, a notebook) keep freeing what a run made
 _process_ends_after_command = False
-DEMO_DIR = _runs_dir() / "demo-world"
-DEMO_RUN = _runs_dir() / "demo"
+_RUNS_DIR = _runs_dir()
+DEMO_DIR = _RUNS_DIR / "demo-world"
+DEMO_RUN = _RUNS_DIR / "demo"
 
 
 @contextmanager

@@ -216,8 +216,8 @@ def score_new_records(
     existing_rows = record_table(spec, existing_records, EntityType(entity_type))
     new_rows = record_table(spec, new_records, EntityType(entity_type))
     rows = existing_rows.num_rows + new_rows.num_rows
-    engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=memory_cap(settings.duckdb_memory_limit, rows),
-                          record_count=rows)
+    memory_limit = memory_cap(settings.duckdb_memory_limit, rows)
+    engine = open_backend(settings.backend, out_dir=out_dir, memory_limit=memory_limit, record_count=rows)
     tables: list[pa.Table] = []
     try:
         with _quiet_splink():

@@ -38,9 +38,10 @@ ROWS_PER_PARTITION = 50_000
 MAX_PARTITIONS = 200
 # ``TRACEGRAPH_DUCKDB_MEMORY_LIMIT=auto`` (the default): DuckDB's cap grows with the rows of the
 # job, from a floor, up to half of the machine's memory. Measured at a million records (678k
-# companies, docs/benchmarks.md): a 1500MB cap took the run's peak from 4.81 to 3.93 GiB in the
-# same time (84.0 against 84.3 s), but failed at three million (2.07M companies: "could not
-# allocate block"), where 4GB works. 2 KiB a row gives 1500MB up to 730k rows and 4.2 GB for 2.07M.
+# companies, docs/benchmarks.md): a 1500MB cap took the run's peak from 4.9 to 3.9 GiB for 0-13 s
+# more of stages (DuckDB spills in the predictions), but failed at three million (2.07M companies:
+# "could not allocate block"), where 4GB works. 2 KiB a row gives 1500MB up to 730k rows and
+# 4.2 GB for 2.07M.
 AUTO_MEMORY_LIMIT = "auto"
 AUTO_FLOOR_MB = 1_500
 AUTO_BYTES_PER_ROW = 2_048
