@@ -20,6 +20,7 @@ from rich.table import Table
 
 from resolution.collector import freeze_for_exit, leave_to_the_os
 from resolution.errors import SettingsError, TracegraphError
+from resolution.run_folder import KEPT_APART, read_csv
 from resolution.settings import ResolutionSettings, get_settings
 
 app = typer.Typer(
@@ -134,6 +135,10 @@ def resolve(
     console.print(table)
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} rows quarantined[/]: see {out / 'quarantine.csv'}")
+    if summary.kept_apart:
+        kept = ", ".join(f"{n} {entity_type}" for entity_type, n in summary.kept_apart.items())
+        console.print(f"{sum(summary.kept_apart.values())} pairs over the merge threshold kept apart ({kept}): "
+                      f"they would have joined two values of a field one entity holds once; see {out / KEPT_APART}")
     for entity_type, levels in summary.untrained_levels.items():
         console.print(f"[yellow]{entity_type} model: {len(levels)} level{'s' if len(levels) > 1 else ''} untrained[/] "
                       f"(no training pair reached them; Splink's default m or u is used): {'; '.join(levels)}")
@@ -233,6 +238,14 @@ def explain(
                 weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
                 table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
     Console().print(table)
+    kept_file = run_dir / KEPT_APART
+    kept = [row for row in read_csv(kept_file) if row["record_l"] in members or row["record_r"] in members] \
+        if kept_file.exists() else []
+    for row in kept:
+        mine, other = (row["record_l"], row["record_r"]) if row["record_l"] in members else (row["record_r"], row["record_l"])
+        ours, theirs = (row["value_l"], row["value_r"]) if mine == row["record_l"] else (row["value_r"], row["value_l"])
+        Console().print(f"not merged: {mine} ~ {other} (p {float(row['match_probability']):.4f}): "
+                        f"this entity holds {row['field']} {ours}, the other side {theirs}")
 
 
 @neo4j_app.command("start")

@@ -35,7 +35,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ from resolution.models import EntityType, Listing, Record, Relation
 from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.pipeline import RunSummary
 from resolution.run_folder import (
+    KEPT_APART,
+    KEPT_APART_COLUMNS,
     PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
@@ -279,6 +281,7 @@ class _Linked:
     notes: dict[str, list[str]] = field(default_factory=dict)
     untrained: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    kept_apart: list[dict[str, Any]] = field(default_factory=list)  # ``kept_apart.csv`` rows of relinked types
 
 
 def _link(
@@ -304,6 +307,7 @@ def _link(
             )
             scored = linked.pairs
             result.relinked.add(kind)
+            result.kept_apart.extend({"entity_type": kind, **asdict(k)} for k in linked.kept_apart)
             result.notes[kind] = linked.training_notes
             if linked.untrained:
                 result.untrained[kind] = linked.untrained
@@ -347,6 +351,16 @@ def _clusters(increment: Increment, previous: PreviousRun, linked: _Linked) -> _
         if pair["merged"]:
             components.union(pair["record_l"], pair["record_r"])
     return components
+
+
+def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked) -> list[dict[str, Any]]:
+    """``kept_apart.csv``: the previous run's rows of types not linked in full again, but those of
+    updated records (their pairs were scored anew), then the rows of the types linked in full."""
+    path = previous.folder / KEPT_APART
+    rows = read_csv(path) if path.exists() else []  # run folders before kept_apart.csv have none
+    kept = [row for row in rows if row["entity_type"] not in linked.relinked
+            and row["record_l"] not in increment.updated and row["record_r"] not in increment.updated]
+    return kept + linked.kept_apart
 
 
 def resolve_increment(
@@ -399,6 +413,7 @@ def resolve_increment(
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in increment.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
+    write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, _kept_apart(before, increment, linked))
     timings["total"] = round(time.perf_counter() - started, 3)
 
     counts: dict[str, int] = {}

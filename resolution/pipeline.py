@@ -21,6 +21,8 @@ from resolution.link.backends import memory_cap
 from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
 from resolution.models import EntityType, Record
 from resolution.run_folder import (
+    KEPT_APART,
+    KEPT_APART_COLUMNS,
     PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
@@ -52,6 +54,8 @@ class RunSummary:
     training_notes: dict[str, list[str]] = field(default_factory=dict)
     # per entity type, the model levels that predict with Splink's default m or u
     untrained_levels: dict[str, list[str]] = field(default_factory=dict)
+    # per entity type, the pairs over the merge threshold kept apart (``kept_apart.csv``)
+    kept_apart: dict[str, int] = field(default_factory=dict)
     # incremental runs only: the previous run, what the increment added and what became of ids
     increment: dict[str, Any] = field(default_factory=dict)
 
@@ -129,6 +133,7 @@ def _resolve(
     scored: list[tuple[str, pa.Table]] = []  # per entity type, the evidence columns of its pairs
     notes: dict[str, list[str]] = {}
     untrained: dict[str, list[str]] = {}
+    kept_apart: list[dict[str, Any]] = []
     of_type: dict[EntityType, list[Record]] = {entity_type: [] for entity_type in EntityType}
     for record in batch.records:
         of_type[record.entity_type].append(record)
@@ -153,6 +158,7 @@ def _resolve(
         if result.untrained:
             untrained[entity_type.value] = result.untrained
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
+        kept_apart.extend({"entity_type": entity_type.value, **asdict(k)} for k in result.kept_apart)
         outcome.add(result.pairs, settings.merge_threshold)
         scored.append((entity_type.value, evidence_table(result.pairs)))
         seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
@@ -183,6 +189,7 @@ def _resolve(
         # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
         write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
         write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
+        write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_apart)
         timings["write"] = round(time.perf_counter() - t0, 3)
         timings["write_pairs"] = pairs_written.result()  # its seconds overlap the two above
     timings["total"] = round(time.perf_counter() - started, 3)
@@ -199,6 +206,7 @@ def _resolve(
         quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
         review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
         untrained_levels=untrained,
+        kept_apart={t.value: n for t in EntityType if (n := sum(k["entity_type"] == t.value for k in kept_apart))},
     )
     summary.write(out)
     if keep is not None:

@@ -3,7 +3,9 @@
 ``clusters.csv`` (source,record_id,entity_id), ``quarantine.csv``, ``entities.jsonl``,
 ``records.jsonl``, ``addresses.jsonl``, ``registered_at.jsonl``, ``sanctions.jsonl``,
 ``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.jsonl`` (scored
-pairs with per-comparison match weights), ``model_<type>.json`` and ``summary.json``.
+pairs with per-comparison match weights), ``kept_apart.csv`` (pairs over the merge threshold left
+unmerged, with the field whose two values they would have joined: ``resolution.link.conflicts``),
+``model_<type>.json`` and ``summary.json``.
 
 For incremental runs (``tracegraph resolve --previous RUN_DIR``) a run folder also keeps what a
 later run needs to continue from it: ``record_relations.jsonl`` (the record-level relations as
@@ -30,6 +32,8 @@ PAIRS = "pairs.jsonl"
 RECORD_RELATIONS = "record_relations.jsonl"
 REDIRECTS = "redirects.csv"
 REDIRECT_COLUMNS = ["old_id", "new_id"]
+KEPT_APART = "kept_apart.csv"
+KEPT_APART_COLUMNS = ["entity_type", "record_l", "record_r", "match_probability", "field", "value_l", "value_r"]
 GRAPH_FILES = (
     "entities", "records", "addresses", "registered_at", "sanctions", "listed_on", "relations",
     "possibly_same_as",

@@ -9,6 +9,7 @@ from splink import SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
+from resolution.link.conflicts import Exclusive
 from resolution.link.key_groups import KeyGroups
 from resolution.link.model import ModelSpec, input_columns
 from resolution.standardise.names import typo_keys_sql
@@ -159,6 +160,9 @@ def spec() -> ModelSpec:
             KeyGroups(keys="name_typo_keys", pairs="name_typo_pairs", group="name_compact", covered_by="name_compact",
                       keys_of_group=typo_keys_sql),
         ),
+        # two registration numbers are two legal persons (look-alike siblings at one address that
+        # customs records without an address chain together)
+        exclusives=(Exclusive("registration_number", "registration_number"),),
         columns=input_columns("registration_number", "address_std", "address_numbers", "legal_form")
         | {"name_typo_keys": "VARCHAR[]"},
     )

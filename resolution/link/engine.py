@@ -3,7 +3,8 @@
 Training needs no labels: the prior comes from deterministic rules with an assumed recall, u
 probabilities from random sampling, m probabilities from EM sessions. A saved model (``--model``)
 skips training. Pairs at or above the review threshold are kept with their per-comparison match
-weights (``mw_*``) as evidence; clusters are connected components at the merge threshold. The
+weights (``mw_*``) as evidence; clusters are connected components at the merge threshold, split
+where they would join two values of a field one entity holds once (``resolution.link.conflicts``). The
 engine is chosen by ``backend`` (see ``resolution.link.backends``); the steps are the same on both.
 """
 
@@ -25,6 +26,7 @@ from splink.internals.database_api import DatabaseAPI
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
 from resolution.link.backends import AUTO_MEMORY_LIMIT, memory_cap, open_backend
+from resolution.link.conflicts import KeptApart, merged_after_split, split_conflicts
 from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.features import feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
@@ -52,6 +54,9 @@ class LinkResult:
     seconds: dict[str, float] = field(default_factory=dict)
     # levels that predict with Splink's default m or u (see ``untrained_levels``)
     untrained: list[str] = field(default_factory=list)
+    # pairs at or above the merge threshold left unmerged: they would have joined two values of a
+    # field one entity holds once (``resolution.link.conflicts``)
+    kept_apart: list[KeptApart] = field(default_factory=list)
 
 
 class _CollectWarnings(logging.Handler):
@@ -383,4 +388,7 @@ def link_entity_type(  # noqa: PLR0913
     for note in notes:
         log.info("%s model: %s", entity_type, note)
     clusters = {str(u): str(c) for u, c in zip(cluster_table["unique_id"], cluster_table["cluster_id"], strict=True)}
-    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained)
+    clusters, kept_apart = split_conflicts(table, pairs, clusters, spec.exclusives, merge_threshold)
+    pairs = pairs.append_column("merged", merged_after_split(pairs, merge_threshold, kept_apart))
+    step("conflicts")
+    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained, kept_apart)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
+MERGED = "merged"
 _PROBABILITY_DIGITS = 6
 _WEIGHT_DIGITS = 4
 _TF_PREFIX = "mw_tf_adj_"
@@ -27,8 +28,18 @@ _BATCH_ROWS = 50_000
 
 def evidence_columns(column_names: Iterable[str]) -> list[str]:
     """Of a scored-pairs table's columns, those evidence keeps (ids, probability, match weight,
-    ``mw_*``), in that order."""
-    return [*_ID_COLUMNS, *(c for c in column_names if c.startswith("mw_"))]
+    ``merged`` when the table has it, ``mw_*``), in that order."""
+    names = list(column_names)
+    return [*_ID_COLUMNS, *([MERGED] if MERGED in names else []), *(c for c in names if c.startswith("mw_"))]
+
+
+def merged_flags(pairs: pa.Table, merge_threshold: float) -> pa.ChunkedArray:
+    """Per pair, whether it was merged: the ``merged`` column of a linked type's pairs (a pair
+    over the threshold may have been kept apart, ``resolution.link.conflicts``), else whether its
+    probability reaches the threshold (pairs scored against a resolved set)."""
+    if MERGED in pairs.column_names:
+        return pairs.column(MERGED)
+    return pc.greater_equal(pairs.column("match_probability"), merge_threshold)
 
 
 def empty_pairs() -> pa.Table:
@@ -57,7 +68,7 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
 
     Numbers are rounded by Arrow a column at a time (6 digits for the probability, 4 for weights;
     run folders came out byte-identical to Python's ``round`` a value at a time, at half the cost);
-    ``merged`` compares the unrounded probability with the threshold."""
+    ``merged`` is the table's own column, or the unrounded probability compared with the threshold."""
     if pairs.num_rows == 0:
         return
     slim = evidence_table(pairs)
@@ -74,17 +85,17 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
                 return itertools.repeat((), rows)
             return zip(*(column(name, _WEIGHT_DIGITS) for name in names), strict=True)
 
-        rows = zip(column("unique_id_l"), column("unique_id_r"), column("match_probability"),
+        rows = zip(column("unique_id_l"), column("unique_id_r"), merged_flags(batch, merge_threshold).to_pylist(),
                    column("match_probability", _PROBABILITY_DIGITS), column("match_weight", _WEIGHT_DIGITS),
                    per_row(weight_columns), per_row(tf_columns), strict=True)
-        for left, right, probability, shown_probability, weight, weights, adjustments in rows:
+        for left, right, merged, shown_probability, weight, weights, adjustments in rows:
             yield {
                 "entity_type": entity_type,
                 "record_l": left,
                 "record_r": right,
                 "match_probability": shown_probability,
                 "match_weight": weight,
-                "merged": probability >= merge_threshold,
+                "merged": merged,
                 "weights": {k: v for k, v in zip(weight_names, weights, strict=True) if v is not None},
                 "tf_adjustments": {k: v for k, v in zip(tf_names, adjustments, strict=True) if v is not None},
             }
@@ -133,7 +144,7 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
                 "record_l": slim.column("unique_id_l"), "record_r": slim.column("unique_id_r"),
                 "match_probability": pc.round(probability, _PROBABILITY_DIGITS),
                 "match_weight": pc.round(slim.column("match_weight"), _WEIGHT_DIGITS),
-                "merged": pc.greater_equal(probability, merge_threshold),
+                "merged": merged_flags(slim, merge_threshold),
                 **{c: pc.round(slim.column(c), _WEIGHT_DIGITS) for c in (*weights, *adjustments)},
             })
             part = path.with_name(f"{path.name}.{len(parts)}.part")
@@ -174,9 +185,8 @@ class PairOutcome:
         """Count Splink's scored ``pairs`` in (columnar: no row becomes a dictionary)."""
         if pairs.num_rows == 0:
             return
-        raw = pairs.column("match_probability")
-        rounded = pc.round(raw, _PROBABILITY_DIGITS)
-        merged = pc.greater_equal(raw, merge_threshold)
+        rounded = pc.round(pairs.column("match_probability"), _PROBABILITY_DIGITS)
+        merged = merged_flags(pairs, merge_threshold)
         count = pc.sum(merged).as_py() or 0
         self.merged += count
         left, right = pairs.column("unique_id_l"), pairs.column("unique_id_r")

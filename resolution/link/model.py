@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from splink import SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
+from resolution.link.conflicts import Exclusive
 from resolution.link.key_groups import KeyGroups
 
 
@@ -31,6 +32,8 @@ class ModelSpec:
     sampling). ``columns`` is the input schema, so empty tables still register with types.
     ``key_groups`` name the exploded key rules that a full run's prediction replaces by equivalent,
     cheaper rules over groups of records with one key array (``resolution.link.key_groups``).
+    ``exclusives`` are the fields of which one entity holds one value: a cluster never joins two
+    of them through other records (``resolution.link.conflicts``).
     """
 
     entity_type: str
@@ -42,6 +45,7 @@ class ModelSpec:
     distinct_columns: tuple[str, ...] = ()
     tf_columns: tuple[str, ...] = ()
     key_groups: tuple[KeyGroups, ...] = ()
+    exclusives: tuple[Exclusive, ...] = ()
 
     @property
     def keys_computed_per_group(self) -> frozenset[str]:

@@ -7,6 +7,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+from resolution.link.conflicts import Exclusive
 from resolution.link.model import ModelSpec, input_columns
 
 
@@ -95,5 +96,9 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("name_sorted")],
         distinct_columns=("name_compact", "birth_year"),
         tf_columns=("name_compact",),
+        # two birthdays, two birth years or two identity numbers are two people, unless a merged
+        # pair joins them directly (a typo the other fields outweigh; a second passport)
+        exclusives=(Exclusive("date_of_birth", "dob", length=10), Exclusive("year_of_birth", "birth_year"),
+                    Exclusive("id_number", "id_number")),
         columns=input_columns("dob", "birth_year", "nationality", "id_number"),
     )

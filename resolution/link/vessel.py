@@ -7,6 +7,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+from resolution.link.conflicts import Exclusive
 from resolution.link.model import ModelSpec, input_columns
 
 
@@ -84,5 +85,6 @@ def spec() -> ModelSpec:
         em_blocking_rules=[block_on("imo"), block_on("name_compact")],
         distinct_columns=("imo",),
         tf_columns=(),
+        exclusives=(Exclusive("imo", "imo"),),  # a ship keeps its IMO number for life
         columns=input_columns("imo", "mmsi", "call_sign", "flag"),
     )

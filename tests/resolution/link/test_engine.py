@@ -121,7 +121,9 @@ def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: 
     names = result.pairs.column_names
     assert names[:4] == ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
     assert {"mw_name", "mw_imo"} <= set(names[4:])
-    assert all(name.startswith("mw_") for name in names[4:])
+    # and whether each pair was merged (over the threshold and not kept apart)
+    assert all(name.startswith("mw_") or name == "merged" for name in names[4:])
+    assert result.pairs.column("merged").to_pylist() == [p >= 0.7 for p in result.pairs.column("match_probability").to_pylist()]
 
 
 def test_arrow_table_from_a_generator_in_chunks(monkeypatch) -> None:

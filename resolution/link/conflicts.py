@@ -1,0 +1,192 @@
+"""Clusters without contradictions: records that name two values of a field one real entity holds
+once (a ship's IMO number, a person's date of birth, a firm's registration number) are not merged
+through a chain of other records.
+
+Clusters are connected components of the pairs at or above the merge threshold, and components
+chain: a registry officer row that gives a name and nothing else scores above the threshold
+against two namesakes with different dates of birth and joins them into one person. At a million
+generated records, 22,487 of the 23,301 false person pairs sat in clusters holding two dates of
+birth, years of birth or identity numbers.
+
+``split_conflicts`` keeps Splink's clusters where they hold one value of each such field. It builds
+every other cluster again from its merged pairs, strongest first (then by record keys). A pair is
+left out when it would join two sides that hold different values of a field. The exception is
+two values that some merged pair joins directly: the model weighed that pair's disagreement and
+merged it all the same, as real data has typos and people hold several passports. A pair left out
+keeps its probability. It is no longer merged, so it stays in the review band (a
+``POSSIBLY_SAME_AS`` between the two entities), and it is reported as ``KeptApart`` with the field
+and the two values.
+
+Invariants: every output cluster lies within one input cluster; it holds no two values of an
+exclusive field unless a pair at or above the threshold joins those two values directly; a pair
+is merged (``merged_after_split``) exactly when it is at or above the threshold and not kept apart,
+and then its two records share an output cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+@dataclass(frozen=True)
+class Exclusive:
+    """A field of which one real entity holds one value, read from a model input column."""
+
+    field: str
+    """The field as an analyst knows it (``date_of_birth``), named in ``KeptApart``."""
+    column: str
+    """The model input column that holds it."""
+    length: int | None = None
+    """Only values of this length count (a full date; a year alone is compared as a year)."""
+
+
+@dataclass(frozen=True)
+class KeptApart:
+    """A pair at or above the merge threshold that was not merged, and why."""
+
+    record_l: str
+    record_r: str
+    match_probability: float
+    field: str
+    value_l: str
+    """A value of ``field`` held on ``record_l``'s side."""
+    value_r: str
+    """The other value, held on ``record_r``'s side."""
+
+
+_JOIN = "\x1f"  # between the two keys of a pair, for looking pairs up in Arrow
+SPLIT_PREFIX = "split:"
+"""Before the label of a part of a split cluster (Splink's own labels are record keys)."""
+
+Values = tuple[frozenset[str], ...]
+"""A side's values of each exclusive field, in the order of the exclusives."""
+
+
+def _values_of(table: pa.Table, exclusives: Sequence[Exclusive]) -> list[list[str | None]]:
+    """Per exclusive field, each row's value (``None`` when it has none, or one of another length)."""
+    columns = []
+    for exclusive in exclusives:
+        values = table.column(exclusive.column).cast(pa.string())
+        if exclusive.length is not None:
+            values = pc.if_else(pc.equal(pc.utf8_length(values), exclusive.length), values, None)
+        columns.append(values.to_pylist())
+    return columns
+
+
+def _conflicted_clusters(cluster_of: list[str], values: list[list[str | None]]) -> set[str]:
+    """The clusters that hold two values of some exclusive field."""
+    clusters = pa.array(cluster_of, pa.string())
+    conflicted: set[str] = set()
+    for column in values:
+        table = pa.table({"cluster": clusters, "value": pa.array(column, pa.string())})
+        table = table.filter(pc.is_valid(table.column("value")))
+        counts = table.group_by("cluster").aggregate([("value", "count_distinct")])
+        conflicted.update(counts.filter(pc.greater(counts.column("value_count_distinct"), 1))
+                          .column("cluster").to_pylist())
+    return conflicted
+
+
+class _Sides:
+    """Union-find over the records of the conflicted clusters, each side with its values."""
+
+    def __init__(self, members: Mapping[str, Values]) -> None:
+        self.parent = {member: member for member in members}
+        self.values: dict[str, Values] = dict(members)
+        self.size = dict.fromkeys(members, 1)
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        self.values[a] = tuple(x | y for x, y in zip(self.values[a], self.values.pop(b), strict=True))
+
+
+def _conflict(left: Values, right: Values, vouched: list[set[frozenset[str]]]) -> tuple[int, str, str] | None:
+    """The first exclusive field (its index) and the two values on which ``left`` and ``right``
+    disagree with no merged pair joining those values directly, or ``None``."""
+    for index, (mine, theirs) in enumerate(zip(left, right, strict=True)):
+        if not mine or not theirs or mine == theirs:
+            continue
+        for a in sorted(mine):
+            for b in sorted(theirs):
+                if a != b and frozenset((a, b)) not in vouched[index]:
+                    return index, a, b
+    return None
+
+
+def split_conflicts(
+    table: pa.Table,
+    pairs: pa.Table,
+    clusters: Mapping[str, str],
+    exclusives: Sequence[Exclusive],
+    merge_threshold: float,
+) -> tuple[dict[str, str], list[KeptApart]]:
+    """Split the clusters (record -> cluster id, over ``table``'s ``unique_id``) that hold two
+    values of an ``exclusive`` field, from the merged ``pairs`` (``unique_id_l``,
+    ``unique_id_r``, ``match_probability``). Returns the clusters and the pairs kept apart. A
+    part of a split cluster is labelled by its smallest record key after ``SPLIT_PREFIX``."""
+    result = dict(clusters)
+    if not exclusives or pairs.num_rows == 0:
+        return result, []
+    ids = table.column("unique_id").to_pylist()
+    values = _values_of(table, exclusives)
+    conflicted = _conflicted_clusters([clusters[i] for i in ids], values)
+    if not conflicted:
+        return result, []
+    members: dict[str, Values] = {}
+    for position, key in enumerate(ids):
+        if clusters[key] in conflicted:
+            members[key] = tuple(frozenset() if column[position] is None else frozenset((column[position],))
+                                 for column in values)
+    merged = pairs.filter(pc.and_(
+        pc.greater_equal(pairs.column("match_probability"), merge_threshold),
+        pc.is_in(pairs.column("unique_id_l"), pa.array(list(members), pa.string())),
+    )).select(["unique_id_l", "unique_id_r", "match_probability"])
+    edges = sorted(zip(merged.column("unique_id_l").to_pylist(), merged.column("unique_id_r").to_pylist(),
+                       merged.column("match_probability").to_pylist(), strict=True),
+                   key=lambda edge: (-edge[2], edge[0], edge[1]))
+    vouched: list[set[frozenset[str]]] = [set() for _ in exclusives]
+    for left, right, _p in edges:
+        for index, (mine, theirs) in enumerate(zip(members[left], members[right], strict=True)):
+            if mine and theirs and mine != theirs:
+                vouched[index].add(mine | theirs)
+    sides = _Sides(members)
+    kept: list[KeptApart] = []
+    for left, right, probability in edges:
+        a, b = sides.find(left), sides.find(right)
+        if a == b:
+            continue
+        conflict = _conflict(sides.values[a], sides.values[b], vouched)
+        if conflict is None:
+            sides.join(a, b)
+            continue
+        index, value_l, value_r = conflict
+        kept.append(KeptApart(left, right, probability, exclusives[index].field, value_l, value_r))
+    label: dict[str, str] = {}
+    for key in sorted(members):  # the smallest key of each part comes first
+        result[key] = label.setdefault(sides.find(key), SPLIT_PREFIX + key)
+    return result, kept
+
+
+def merged_after_split(pairs: pa.Table, merge_threshold: float, kept: Sequence[KeptApart]) -> pa.ChunkedArray:
+    """Per pair, whether it was merged: at or above the threshold and not kept apart."""
+    merged = pc.greater_equal(pairs.column("match_probability"), merge_threshold)
+    if not kept:
+        return merged
+    apart = pa.array(sorted({k.record_l + _JOIN + k.record_r for k in kept}), pa.string())
+    pair_keys = pc.binary_join_element_wise(pairs.column("unique_id_l"), pairs.column("unique_id_r"), _JOIN)
+    return pc.and_(merged, pc.invert(pc.is_in(pair_keys, apart)))
+
