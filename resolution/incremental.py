@@ -18,7 +18,8 @@ records plus the new ones:
    involve a new record are compared. A type the previous run had no model for (it had fewer than
    two records of it) is linked in full, with training.
 4. Clusters are the connected components of the previous clusters plus the new pairs at or above
-   the merge threshold; ids carry over as ``resolution.entities.continuity`` states (grown entities
+   the merge threshold, split as a full run splits them where new pairs would join two values of
+   a field one entity holds once (``resolution.link.conflicts``; previous entities stay whole); ids carry over as ``resolution.entities.continuity`` states (grown entities
    keep their id, a merge keeps the bigger entity's id and redirects the other).
 5. Redirects go to ``redirects.csv`` (old_id,new_id, cumulative over runs); on ``tracegraph load``
    the loader sees the same moves (records re-pointed) and leaves ``:Redirect`` nodes for them.
@@ -334,32 +335,74 @@ def _link(
     return result
 
 
-def _clusters(increment: Increment, previous: PreviousRun, linked: _Linked) -> _Components:
-    """Previous clusters (those no updated record held together, of types not linked in full)
-    joined by the merged pairs."""
-    components = _Components([r.key for r in increment.records])
+def _previous_groups(increment: Increment, previous: PreviousRun, linked: _Linked) -> list[list[str]]:
+    """The previous entities' records that still hold together: entities no updated record was
+    in, of types not linked in full."""
     kind_of = {r.key: r.entity_type.value for r in increment.records}
     members: dict[str, list[str]] = defaultdict(list)
     for key, eid in previous.entity_of.items():
         members[eid].append(key)
-    for keys in members.values():
-        if any(k in increment.updated or kind_of[k] in linked.relinked for k in keys):
-            continue  # their own kept merged pairs below tie together what still holds
+    return [keys for keys in members.values()
+            if not any(k in increment.updated or kind_of[k] in linked.relinked for k in keys)]
+
+
+def _clusters(increment: Increment, groups: list[list[str]], linked: _Linked) -> _Components:
+    """Previous clusters that still hold (``groups``) joined by the merged pairs."""
+    components = _Components([r.key for r in increment.records])
+    for keys in groups:
         for key in keys[1:]:
             components.union(keys[0], key)
-    for pair in linked.evidence:
+    for pair in linked.evidence:  # the kept merged pairs of the other previous clusters among them
         if pair["merged"]:
             components.union(pair["record_l"], pair["record_r"])
     return components
 
 
-def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked) -> list[dict[str, Any]]:
-    """``kept_apart.csv``: the previous run's rows of types not linked in full again, but those of
-    updated records (their pairs were scored anew), then the rows of the types linked in full."""
+def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Linked, components: _Components,
+                     merge_threshold: float) -> dict[str, str]:
+    """Record key -> cluster label (a member's key), the clusters split where the new pairs would
+    join two values of a field one entity holds once (``resolution.link.conflicts``), as a full
+    run splits them; the previous entities stay whole. The pairs kept apart are no longer merged
+    in ``linked.evidence`` and join ``linked.kept_apart``. Types linked in full were split so."""
+    from resolution.link.conflicts import SPLIT_PREFIX, split_conflicts
+    from resolution.link.engine import SPECS
+    from resolution.link.features import own_feature_columns
+
+    label_of = {r.key: components.find(r.key) for r in increment.records}
+    for entity_type in EntityType:
+        kind = entity_type.value
+        exclusives = SPECS[kind]().exclusives
+        merged = [p for p in linked.evidence if p["entity_type"] == kind and p["merged"]]
+        if kind in linked.relinked or not exclusives or not merged:
+            continue
+        records = [r for r in increment.records if r.entity_type is entity_type]
+        table = pa.table(own_feature_columns(records, entity_type, sorted({e.column for e in exclusives})))
+        pairs = pa.table({
+            "unique_id_l": [p["record_l"] for p in merged], "unique_id_r": [p["record_r"] for p in merged],
+            "match_probability": pa.array([p["match_probability"] for p in merged], pa.float64()),
+        })
+        of_type = {r.key for r in records}
+        split, kept = split_conflicts(table, pairs, {k: label_of[k] for k in of_type}, exclusives, merge_threshold,
+                                      kept_together=[g for g in groups if g[0] in of_type])
+        label_of.update({key: label.removeprefix(SPLIT_PREFIX) for key, label in split.items()})
+        apart = {(k.record_l, k.record_r) for k in kept}
+        for pair in merged:
+            if (pair["record_l"], pair["record_r"]) in apart:
+                pair["merged"] = False
+        linked.kept_apart.extend({"entity_type": kind, **asdict(k)} for k in kept)
+    return label_of
+
+
+def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked,
+                label_of: dict[str, str]) -> list[dict[str, Any]]:
+    """``kept_apart.csv``: the previous run's rows of types not linked in full again (but those of
+    updated records, whose pairs were scored anew, and those whose records a new pair has since
+    joined), then this run's."""
     path = previous.folder / KEPT_APART
     rows = read_csv(path) if path.exists() else []  # run folders before kept_apart.csv have none
     kept = [row for row in rows if row["entity_type"] not in linked.relinked
-            and row["record_l"] not in increment.updated and row["record_r"] not in increment.updated]
+            and row["record_l"] not in increment.updated and row["record_r"] not in increment.updated
+            and label_of[row["record_l"]] != label_of[row["record_r"]]]
     return kept + linked.kept_apart
 
 
@@ -393,8 +436,9 @@ def resolve_increment(
     timings.update(linked.seconds)
 
     t0 = time.perf_counter()
-    components = _clusters(increment, before, linked)
-    label_of = {r.key: components.find(r.key) for r in increment.records}
+    groups = _previous_groups(increment, before, linked)
+    components = _clusters(increment, groups, linked)
+    label_of = _split_conflicts(increment, groups, linked, components, settings.merge_threshold)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, label in label_of.items():
         groups[label].append(key)
@@ -413,7 +457,8 @@ def resolve_increment(
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in increment.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
-    write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, _kept_apart(before, increment, linked))
+    kept_rows = _kept_apart(before, increment, linked, label_of)
+    write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)
     timings["total"] = round(time.perf_counter() - started, 3)
 
     counts: dict[str, int] = {}
@@ -427,6 +472,7 @@ def resolve_increment(
         quarantined=len(increment.quarantine), entities=counts,
         merged_pairs=outcome.merged, review_pairs=len(outcome.review),
         seconds=timings, training_notes=linked.notes, untrained_levels=linked.untrained,
+        kept_apart=dict(Counter(row["entity_type"] for row in kept_rows)),
         increment={
             "previous": str(previous),
             "new_records": len(increment.changed) - len(increment.updated),

@@ -133,11 +133,17 @@ def split_conflicts(
     clusters: Mapping[str, str],
     exclusives: Sequence[Exclusive],
     merge_threshold: float,
+    *,
+    kept_together: Sequence[Sequence[str]] = (),
 ) -> tuple[dict[str, str], list[KeptApart]]:
     """Split the clusters (record -> cluster id, over ``table``'s ``unique_id``) that hold two
     values of an ``exclusive`` field, from the merged ``pairs`` (``unique_id_l``,
     ``unique_id_r``, ``match_probability``). Returns the clusters and the pairs kept apart. A
-    part of a split cluster is labelled by its smallest record key after ``SPLIT_PREFIX``."""
+    part of a split cluster is labelled by its smallest record key after ``SPLIT_PREFIX``.
+
+    ``kept_together`` are groups of records (each within one cluster) joined before any pair,
+    whatever values they hold, and their values count as joined directly: an earlier run's
+    entities, which an incremental run only adds to."""
     result = dict(clusters)
     if not exclusives or pairs.num_rows == 0:
         return result, []
@@ -164,6 +170,15 @@ def split_conflicts(
             if mine and theirs and mine != theirs:
                 vouched[index].add(mine | theirs)
     sides = _Sides(members)
+    for group in kept_together:
+        inside = [key for key in group if key in members]
+        for key in inside[1:]:
+            a, b = sides.find(inside[0]), sides.find(key)
+            if a != b:
+                sides.join(a, b)
+        if inside:
+            for index, held in enumerate(sides.values[sides.find(inside[0])]):
+                vouched[index].update(frozenset((x, y)) for x in held for y in held if x < y)
     kept: list[KeptApart] = []
     for left, right, probability in edges:
         a, b = sides.find(left), sides.find(right)

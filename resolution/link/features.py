@@ -98,6 +98,19 @@ def _per_distinct(derive: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     return [done[v] if v in done else done.setdefault(v, derive(v)) for v in values]
 
 
+def own_feature_columns(records: Sequence[Record], entity_type: EntityType,
+                        columns: Sequence[str]) -> dict[str, list[Any]]:
+    """Some of the columns of ``records``' own fields (``unique_id`` too), as ``feature_columns``
+    computes them: what a step that needs a few columns of many records reads (no names)."""
+    own = _own_columns(entity_type)
+    values: dict[str, list[Any]] = {"unique_id": [r.key for r in records]}
+    for column in columns:
+        field_name, derive = own[column]
+        raw = list(map(attrgetter(field_name), records))
+        values[column] = raw if derive is None else _per_distinct(derive, raw)
+    return values
+
+
 def feature_columns(
     records: Sequence[Record], entity_type: EntityType, *, with_typo_keys: bool = True
 ) -> tuple[dict[str, list[Any]], Iterator[dict[str, Any]], list[int]]:

@@ -250,3 +250,50 @@ def test_earlier_redirects_follow_a_later_merge() -> None:
     previous = {"s:1": "id-a", "s:2": "id-a", "s:3": "id-b"}
     result = carry_over_ids({"x": ["s:1", "s:2", "s:3"]}, {"x": "company"}, previous, {"id-old": "id-b"})
     assert result.redirects == {"id-b": "id-a", "id-old": "id-a"}
+
+
+PERSON_COLUMNS = ["source", "record_id", "entity_type", "name", "country", "date_of_birth", "nationality", "id_number"]
+NAMESAKE_A = {"entity_type": "person", "name": "Ouyang Qiaoling", "country": "CN", "nationality": "CN",
+              "date_of_birth": "1961-03-14", "id_number": "445566771"}
+NAMESAKE_B = {**NAMESAKE_A, "date_of_birth": "1979-08-02", "id_number": "998877661"}
+
+
+def test_a_new_record_with_a_name_alone_joins_one_namesake_not_both(small_world: DemoWorld, tmp_path: Path) -> None:
+    """Two namesakes resolved before; a new registry row with the name alone scores over the
+    threshold (0.5 here) against both. It joins one of them and the two stay apart, as in a
+    full run; both old ids live on and the pairs to the other are kept apart."""
+    settings = ResolutionSettings(merge_threshold=0.5)
+    people = tmp_path / "people.csv"
+    with people.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PERSON_COLUMNS)
+        writer.writeheader()
+        for record_id, values in (("A-1", NAMESAKE_A), ("A-2", NAMESAKE_A), ("B-1", NAMESAKE_B), ("B-2", NAMESAKE_B)):
+            writer.writerow({"source": "extra", "record_id": record_id, **values})
+    before = tmp_path / "before"
+    resolve([*small_world.inputs, people], before, settings)
+    old = ids_of(before)
+    assert old["extra:A-1"] != old["extra:B-1"]
+
+    hub = tmp_path / "hub.csv"
+    with hub.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PERSON_COLUMNS)
+        writer.writeheader()
+        writer.writerow({"source": "extra", "record_id": "C-1", "entity_type": "person", "name": "Ouyang Qiaoling",
+                         "country": "CN", "nationality": "CN"})
+    after = tmp_path / "after"
+    summary = resolve([hub], after, settings, previous=before)
+    new = ids_of(after)
+    assert new["extra:A-1"] == old["extra:A-1"] and new["extra:B-1"] == old["extra:B-1"]  # neither merged away
+    assert new["extra:C-1"] in {old["extra:A-1"], old["extra:B-1"]}
+    assert redirects_of(after) == {}
+
+    pairs = [p for p in read_jsonl(after / "pairs.jsonl") if "extra:C-1" in (p["record_l"], p["record_r"])]
+    over = [p for p in pairs if p["match_probability"] >= settings.merge_threshold]
+    assert len(over) == 4  # C-1 against each of the four
+    joined = {p["record_l"] for p in over if p["merged"]}
+    assert joined in ({"extra:A-1", "extra:A-2"}, {"extra:B-1", "extra:B-2"})
+    with (after / "kept_apart.csv").open(encoding="utf-8", newline="") as handle:
+        kept = [row for row in csv.DictReader(handle) if row["record_r"] == "extra:C-1"]
+    assert {row["record_l"] for row in kept} == {p["record_l"] for p in over} - joined
+    assert {row["field"] for row in kept} == {"date_of_birth"}
+    assert summary.kept_apart.get("person", 0) >= 2

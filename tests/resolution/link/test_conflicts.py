@@ -172,3 +172,16 @@ def test_split_clusters_hold_no_unvouched_conflict(rows: list[tuple[str | None, 
                 for index in range(3):
                     x, y = value[a][index], value[b][index]
                     assert not (x and y and x != y) or frozenset((x, y)) in vouched[index]
+
+
+def test_groups_kept_together_stay_whole_and_vouch_for_their_values() -> None:
+    """An earlier run's entity holding two dates (joined through records since removed) is not
+    split; a new record without a date joins it, a new one with a third date does not."""
+    rows = {"g1": {"dob": "1970-01-02"}, "g2": {"dob": "1980-01-02"}, "n1": {}, "n2": {"dob": "1990-01-02"}}
+    clusters = dict.fromkeys(rows, "g1")
+    pairs = _pairs([("g1", "n1", 0.9), ("n1", "n2", 0.8)])
+    alone, _kept = split_conflicts(_table(rows), pairs, clusters, PERSON, THRESHOLD)
+    assert _groups(alone) == {frozenset({"g1", "n1"}), frozenset({"g2"}), frozenset({"n2"})}
+    split, kept = split_conflicts(_table(rows), pairs, clusters, PERSON, THRESHOLD, kept_together=[["g1", "g2"]])
+    assert _groups(split) == {frozenset({"g1", "g2", "n1"}), frozenset({"n2"})}
+    assert [(k.record_l, k.record_r, k.field) for k in kept] == [("n1", "n2", "date_of_birth")]
