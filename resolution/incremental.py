@@ -382,7 +382,8 @@ def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Lin
             "match_probability": pa.array([p["match_probability"] for p in merged], pa.float64()),
         })
         of_type = {r.key for r in records}
-        split, kept = split_conflicts(table, pairs, {k: label_of[k] for k in of_type}, exclusives, merge_threshold,
+        assigned = pa.table({"unique_id": [r.key for r in records], "cluster_id": [label_of[r.key] for r in records]})
+        split, kept = split_conflicts(table, pairs, assigned, exclusives, merge_threshold,
                                       kept_together=[g for g in groups if g[0] in of_type])
         label_of.update({key: label.removeprefix(SPLIT_PREFIX) for key, label in split.items()})
         apart = {(k.record_l, k.record_r) for k in kept}

@@ -378,7 +378,7 @@ def link_entity_type(  # noqa: PLR0913
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=merge_threshold
         )
-        cluster_table = engine.fetch(clustered, "unique_id, cluster_id").to_pydict()
+        cluster_table = engine.fetch(clustered, "unique_id, cluster_id")
         step("cluster")
     except Exception as exc:
         raise _link_error(entity_type, backend, memory_limit, exc) from exc
@@ -387,8 +387,10 @@ def link_entity_type(  # noqa: PLR0913
         engine.close()
     for note in notes:
         log.info("%s model: %s", entity_type, note)
-    clusters = {str(u): str(c) for u, c in zip(cluster_table["unique_id"], cluster_table["cluster_id"], strict=True)}
-    clusters, kept_apart = split_conflicts(table, pairs, clusters, spec.exclusives, merge_threshold)
+    split, kept_apart = split_conflicts(table, pairs, cluster_table, spec.exclusives, merge_threshold)
+    assigned = cluster_table.to_pydict()
+    clusters = {str(u): str(c) for u, c in zip(assigned["unique_id"], assigned["cluster_id"], strict=True)}
+    clusters.update(split)
     pairs = pairs.append_column("merged", merged_after_split(pairs, merge_threshold, kept_apart))
     step("conflicts")
     return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained, kept_apart)

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolution.link.conflicts import SPLIT_PREFIX, Exclusive, merged_after_split, split_conflicts
+from resolution.link.conflicts import SPLIT_PREFIX, Exclusive, KeptApart, merged_after_split
+from resolution.link.conflicts import split_conflicts as split_arrow
 from resolution.link.person import spec as person_spec
 
 THRESHOLD = 0.7
@@ -33,6 +34,14 @@ def _pairs(edges: list[tuple[str, str, float]]) -> pa.Table:
         "unique_id_r": [max(a, b) for a, b, _p in edges],
         "match_probability": pa.array([p for _a, _b, p in edges], pa.float64()),
     })
+
+
+def split_conflicts(table: pa.Table, pairs: pa.Table, clusters: dict[str, str], exclusives: tuple[Exclusive, ...],
+                    threshold: float, **options: list[list[str]]) -> tuple[dict[str, str], list[KeptApart]]:
+    """``split_conflicts`` on a dictionary of clusters: every record's cluster after the split."""
+    assigned = pa.table({"unique_id": list(clusters), "cluster_id": list(clusters.values())})
+    split, kept = split_arrow(table, pairs, assigned, exclusives, threshold, **options)
+    return clusters | split, kept
 
 
 def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
