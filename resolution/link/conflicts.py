@@ -158,28 +158,10 @@ def split_conflicts(
         key: tuple(frozenset() if column[position] is None else frozenset((column[position],)) for column in values)
         for position, key in enumerate(inside.column("unique_id").to_pylist())
     }
-    merged = pairs.filter(pc.and_(
-        pc.greater_equal(pairs.column("match_probability"), merge_threshold),
-        pc.is_in(pairs.column("unique_id_l"), pa.array(list(members), pa.string())),
-    )).select(["unique_id_l", "unique_id_r", "match_probability"])
-    edges = sorted(zip(merged.column("unique_id_l").to_pylist(), merged.column("unique_id_r").to_pylist(),
-                       merged.column("match_probability").to_pylist(), strict=True),
-                   key=lambda edge: (-edge[2], edge[0], edge[1]))
-    vouched: list[set[frozenset[str]]] = [set() for _ in exclusives]
-    for left, right, _p in edges:
-        for index, (mine, theirs) in enumerate(zip(members[left], members[right], strict=True)):
-            if mine and theirs and mine != theirs:
-                vouched[index].add(mine | theirs)
-    sides = _Sides(members)
+    edges = _merged_edges(pairs, members, merge_threshold)
+    sides, vouched = _Sides(members), _vouched(edges, members, len(exclusives))
     for group in kept_together:
-        inside = [key for key in group if key in members]
-        for key in inside[1:]:
-            a, b = sides.find(inside[0]), sides.find(key)
-            if a != b:
-                sides.join(a, b)
-        if inside:
-            for index, held in enumerate(sides.values[sides.find(inside[0])]):
-                vouched[index].update(frozenset((x, y)) for x in held for y in held if x < y)
+        _hold_together(sides, vouched, [key for key in group if key in members])
     kept: list[KeptApart] = []
     for left, right, probability in edges:
         a, b = sides.find(left), sides.find(right)
@@ -196,6 +178,44 @@ def split_conflicts(
     for key in sorted(members):  # the smallest key of each part comes first
         result[key] = label.setdefault(sides.find(key), SPLIT_PREFIX + key)
     return result, kept
+
+
+Edge = tuple[str, str, float]
+"""A merged pair: its two record keys and its probability."""
+
+
+def _merged_edges(pairs: pa.Table, members: Mapping[str, Values], merge_threshold: float) -> list[Edge]:
+    """The pairs at or above the threshold within the conflicted clusters, strongest first (then
+    by their keys, so the same input always splits the same way)."""
+    merged = pairs.filter(pc.and_(
+        pc.greater_equal(pairs.column("match_probability"), merge_threshold),
+        pc.is_in(pairs.column("unique_id_l"), pa.array(list(members), pa.string())),
+    ))
+    edges = zip(merged.column("unique_id_l").to_pylist(), merged.column("unique_id_r").to_pylist(),
+                merged.column("match_probability").to_pylist(), strict=True)
+    return sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))
+
+
+def _vouched(edges: list[Edge], members: Mapping[str, Values], fields: int) -> list[set[frozenset[str]]]:
+    """Per exclusive field, the pairs of values that some merged pair joins directly."""
+    vouched: list[set[frozenset[str]]] = [set() for _ in range(fields)]
+    for left, right, _probability in edges:
+        for index, (mine, theirs) in enumerate(zip(members[left], members[right], strict=True)):
+            if mine and theirs and mine != theirs:
+                vouched[index].add(mine | theirs)
+    return vouched
+
+
+def _hold_together(sides: _Sides, vouched: list[set[frozenset[str]]], group: list[str]) -> None:
+    """Join ``group`` whatever its values, and count each two of its values as joined directly."""
+    if not group:
+        return
+    for key in group[1:]:
+        a, b = sides.find(group[0]), sides.find(key)
+        if a != b:
+            sides.join(a, b)
+    for index, held in enumerate(sides.values[sides.find(group[0])]):
+        vouched[index].update(frozenset((x, y)) for x in held for y in held if x < y)
 
 
 def merged_after_split(pairs: pa.Table, merge_threshold: float, kept: Sequence[KeptApart]) -> pa.ChunkedArray:
