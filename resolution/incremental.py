@@ -47,7 +47,7 @@ from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
 from resolution.link.evidence import PairOutcome, evidence_rows
-from resolution.pipeline import RunSummary
+from resolution.pipeline import RunSummary, kept_apart_reasons
 from resolution.run_folder import (
     KEPT_APART,
     KEPT_APART_COLUMNS,
@@ -448,8 +448,10 @@ def resolve_increment(
     ids = carry_over_ids(groups, kinds, before.entity_of, before.redirects)
     outcome = PairOutcome()
     outcome.add_evidence(linked.evidence)
+    kept_rows = _kept_apart(before, increment, linked, label_of)
     graph = build_graph(increment.records, increment.relations, increment.listings, label_of,
-                        outcome.probability, outcome.review, entity_ids=ids.entity_ids)
+                        outcome.probability, outcome.review, entity_ids=ids.entity_ids,
+                        kept_apart=kept_apart_reasons(kept_rows))
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
     graph.write(out)
@@ -458,7 +460,6 @@ def resolve_increment(
     write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in increment.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
-    kept_rows = _kept_apart(before, increment, linked, label_of)
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)
     timings["total"] = round(time.perf_counter() - started, 3)
 

@@ -63,6 +63,11 @@ class RunSummary:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
+def kept_apart_reasons(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """``kept_apart.csv`` rows as (record_l, record_r) -> why (``KeptApart.reason``)."""
+    return {(row["record_l"], row["record_r"]): f"{row['field']} {row['value_l']} / {row['value_r']}" for row in rows}
+
+
 def per_second(count: int, seconds: float) -> str:
     """``count`` over ``seconds`` as a whole number with thousands separators ("-" for no time)."""
     return f"{count / seconds:,.0f}" if seconds > 0 else "-"
@@ -179,7 +184,7 @@ def _resolve(
         del scored
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
-                            outcome.review)
+                            outcome.review, kept_apart=kept_apart_reasons(kept_apart))
         timings["entities"] = round(time.perf_counter() - t0, 3)
         say(f"built {len(graph.entities)} entities from {len(batch.records)} records in {timings['entities']} s "
             f"({per_second(len(batch.records), timings['entities'])} records/s)")

@@ -1,5 +1,6 @@
 // params: rows
-// Entity pairs scored below the merge threshold but inside the review band.
+// Entity pairs scored below the merge threshold but inside the review band, or over it but kept
+// apart (row.props.kept_apart says why: two values of a field one entity holds once).
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from_id})
 MATCH (b:Entity {id: row.to_id})

@@ -149,6 +149,7 @@ def build_graph(
     record_probability: dict[str, float],
     review_pairs: list[tuple[str, str, float]],
     entity_ids: Mapping[str, str] | None = None,
+    kept_apart: Mapping[tuple[str, str], str] | None = None,
 ) -> ResolvedGraph:
     """Turn record-level clusters into the rows the graph loader writes.
 
@@ -156,7 +157,9 @@ def build_graph(
     ``record_probability`` the best match probability that tied a record into its cluster, and
     ``review_pairs`` the record pairs below the merge threshold kept for review. ``entity_ids``
     maps cluster labels to ids chosen by the caller (an incremental run keeps previous ids); a
-    label it does not name gets ``entity_id`` of its members.
+    label it does not name gets ``entity_id`` of its members. ``kept_apart`` says, for the review
+    pairs over the threshold that were not merged, why (``date_of_birth 1961-03-14 / 1979-08-02``):
+    their ``POSSIBLY_SAME_AS`` carries it as ``kept_apart``.
     """
     chosen = entity_ids or {}
     by_key = {r.key: r for r in records}  # each key made once (``Record.key`` builds a new string)
@@ -219,7 +222,11 @@ def build_graph(
         row = review.setdefault((a, b), {"from_id": a, "to_id": b, "props": {"probability": 0.0, "source_keys": []}})
         row["props"]["probability"] = max(row["props"]["probability"], round(probability, 6))
         row["props"]["source_keys"].append(f"{left}~{right}")
+        if kept_apart and (why := kept_apart.get((left, right))) is not None:
+            row["props"].setdefault("kept_apart", set()).add(why)
     graph.possibly_same_as = [review[k] for k in sorted(review)]
     for row in graph.possibly_same_as:
         row["props"]["source_keys"].sort()
+        if "kept_apart" in row["props"]:
+            row["props"]["kept_apart"] = sorted(row["props"]["kept_apart"])
     return graph

@@ -6,40 +6,18 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from resolution.cli import app
-from resolution.demo.generator import DemoWorld
 from resolution.link import engine
 from resolution.pipeline import resolve
 from resolution.run_folder import KEPT_APART
-from resolution.settings import ResolutionSettings
+from tests.conftest import NAMESAKE_SETTINGS
 
-# Two people of one rare name, each listed twice with a date of birth and an identity number, and
-# a registry row giving the name alone: it scores the same against all four (p 0.53 in this world,
-# over the merge threshold of 0.5 used here) and chains the two people into one component.
-NAMESAKES = """\
-extra_a,A-1,person,Ouyang Qiaoling,,CN,,,,1961-03-14,CN,445566771,,,,
-extra_a,A-2,person,OUYANG Qiaoling,,CN,,,,1961-03-14,CN,445566771,,,,
-extra_b,B-1,person,Ouyang Qiaoling,,CN,,,,1979-08-02,CN,998877661,,,,
-extra_b,B-2,person,Ouyang Qiaoling,,CN,,,,1979-08-02,CN,998877661,,,,
-extra_c,C-1,person,Ouyang Qiaoling,,CN,,,,,CN,,,,,
-"""
-SETTINGS = ResolutionSettings(merge_threshold=0.5)
-
-
-@pytest.fixture(scope="module")
-def namesake_inputs(small_world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("namesakes")
-    records = folder / "records.csv"
-    shutil.copyfile(small_world.records, records)
-    with records.open("a", encoding="utf-8") as handle:
-        handle.write(NAMESAKES)
-    return [records, small_world.relations, small_world.listings]
+SETTINGS = NAMESAKE_SETTINGS
 
 
 def _entity_of(run: Path) -> dict[str, str]:
@@ -73,6 +51,8 @@ def test_a_name_alone_does_not_chain_two_namesakes(namesake_inputs: list[Path], 
     review = [json.loads(line) for line in (tmp_path / "possibly_same_as.jsonl").read_text(encoding="utf-8").splitlines()]
     between = [r for r in review if {r["from_id"], r["to_id"]} == {a, b}]
     assert len(between) == 1 and "extra_b:B-1~extra_c:C-1" in between[0]["props"]["source_keys"]
+    assert between[0]["props"]["kept_apart"] == ["date_of_birth 1979-08-02 / 1961-03-14"]
+    assert all("kept_apart" not in r["props"] for r in review if r is not between[0])  # only pairs kept apart say so
 
     shown = CliRunner().invoke(app, ["explain", b, "--run", str(tmp_path)])
     assert shown.exit_code == 0, shown.output

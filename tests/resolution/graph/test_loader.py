@@ -10,8 +10,10 @@ import pytest
 from neo4j import Driver
 
 from resolution.graph.loader import COLLECT_EVERY_BATCHES, load_run
-from resolution.pipeline import RunSummary
+from resolution.pipeline import RunSummary, resolve
 from resolution.settings import ResolutionSettings
+
+from tests.conftest import NAMESAKE_SETTINGS
 
 pytestmark = pytest.mark.graph
 
@@ -176,3 +178,19 @@ def test_a_load_does_not_keep_the_batches_it_has_written(
     load_run(small_run[0], settings, progress=progress)
     assert seen["batches"] > 60
     assert seen["results"] <= COLLECT_EVERY_BATCHES + writers + 1, seen
+
+
+def test_a_pair_kept_apart_is_a_possibly_same_as_that_says_why(
+    empty_graph: Driver, graph_settings: ResolutionSettings, namesake_inputs: list[Path], tmp_path: Path
+) -> None:
+    """Two namesakes a name-only row would have chained (``tests/conftest.py``):
+    in Neo4j they are two people, and the POSSIBLY_SAME_AS between them names the field."""
+    resolve(namesake_inputs, tmp_path, NAMESAKE_SETTINGS)
+    load_run(tmp_path, graph_settings)
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (a:Record {key: 'extra_a:A-1'})-[:RESOLVED_TO]->(x:Person), "
+        "(b:Record {key: 'extra_b:B-1'})-[:RESOLVED_TO]->(y:Person) "
+        "OPTIONAL MATCH (x)-[s:POSSIBLY_SAME_AS]-(y) RETURN x.id <> y.id AS apart, s.kept_apart AS why"
+    )
+    assert records[0]["apart"] is True
+    assert records[0]["why"] == ["date_of_birth 1979-08-02 / 1961-03-14"]
