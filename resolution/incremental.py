@@ -305,6 +305,7 @@ def _link(
                 kind, record_table(SPECS[kind](), records, entity_type), out_dir=out, seed=settings.seed,
                 merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
                 memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
+                split_conflicts=settings.split_conflicts,
             )
             scored = linked.pairs
             result.relinked.add(kind)
@@ -439,7 +440,8 @@ def resolve_increment(
     t0 = time.perf_counter()
     groups = _previous_groups(increment, before, linked)
     components = _clusters(increment, groups, linked)
-    label_of = _split_conflicts(increment, groups, linked, components, settings.merge_threshold)
+    label_of = _split_conflicts(increment, groups, linked, components, settings.merge_threshold) \
+        if settings.split_conflicts else {r.key: components.find(r.key) for r in increment.records}
     groups: dict[str, list[str]] = defaultdict(list)
     for key, label in label_of.items():
         groups[label].append(key)

@@ -156,6 +156,7 @@ def _resolve(
             merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
             model_path=model if model and model.exists() else None,
             memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
+            split_conflicts=settings.split_conflicts,
         )
         count = table.num_rows
         del table

@@ -26,7 +26,8 @@ from splink.internals.database_api import DatabaseAPI
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
 from resolution.link.backends import AUTO_MEMORY_LIMIT, memory_cap, open_backend
-from resolution.link.conflicts import KeptApart, merged_after_split, split_conflicts
+from resolution.link.conflicts import KeptApart, merged_after_split
+from resolution.link.conflicts import split_conflicts as split_clusters
 from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.features import feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
@@ -309,13 +310,15 @@ def link_entity_type(  # noqa: PLR0913
     model_path: Path | None = None,
     memory_limit: str = AUTO_MEMORY_LIMIT,
     backend: str = "duckdb",
+    split_conflicts: bool = True,
 ) -> LinkResult:
     """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``.
 
     ``backend`` is ``duckdb`` or ``spark``; ``memory_limit`` is DuckDB's spill point, or the
     driver's heap when a local Spark session is started; ``auto`` sizes it from the records
     (``backends.memory_cap``). A saved model holds SQL of the backend
-    that trained it, so ``model_path`` must come from a run on the same backend."""
+    that trained it, so ``model_path`` must come from a run on the same backend. ``split_conflicts``
+    False leaves Splink's clusters as they are (``resolution.link.conflicts``)."""
     spec = SPECS[entity_type]()
     table = feature_table(spec, rows)
     memory_limit = memory_cap(memory_limit, table.num_rows)
@@ -387,7 +390,8 @@ def link_entity_type(  # noqa: PLR0913
         engine.close()
     for note in notes:
         log.info("%s model: %s", entity_type, note)
-    split, kept_apart = split_conflicts(table, pairs, cluster_table, spec.exclusives, merge_threshold)
+    exclusives = spec.exclusives if split_conflicts else ()
+    split, kept_apart = split_clusters(table, pairs, cluster_table, exclusives, merge_threshold)
     assigned = cluster_table.to_pydict()
     clusters = {str(u): str(c) for u, c in zip(assigned["unique_id"], assigned["cluster_id"], strict=True)}
     clusters.update(split)

@@ -15,6 +15,7 @@ from resolution.cli import app
 from resolution.link import engine
 from resolution.pipeline import resolve
 from resolution.run_folder import KEPT_APART
+from resolution.settings import ResolutionSettings
 from tests.conftest import NAMESAKE_SETTINGS
 
 SETTINGS = NAMESAKE_SETTINGS
@@ -69,3 +70,15 @@ def test_without_exclusive_fields_the_chain_merges_them(namesake_inputs: list[Pa
     entity = _entity_of(tmp_path)
     assert len({entity[k] for k in entity if k.startswith("extra_")}) == 1
     assert summary.kept_apart == {}
+
+
+def test_the_split_can_be_turned_off(namesake_inputs: list[Path], tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACEGRAPH_SPLIT_CONFLICTS", "false")
+    settings = ResolutionSettings(merge_threshold=SETTINGS.merge_threshold)
+    assert settings.split_conflicts is False
+    summary = resolve(namesake_inputs, tmp_path, settings)
+    entity = _entity_of(tmp_path)
+    assert len({entity[k] for k in entity if k.startswith("extra_")}) == 1
+    assert summary.kept_apart == {}
+    assert (tmp_path / KEPT_APART).read_text(encoding="utf-8").count("\n") == 1  # the header alone
