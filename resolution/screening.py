@@ -35,6 +35,7 @@ from splink import DuckDBAPI, Linker
 
 from resolution.collector import collector_paused
 from resolution.errors import RunFolderError
+from resolution.link.conflicts import exclusive_value
 from resolution.link.engine import SPECS, PreparedLinker, arrow_table, prepare_linker
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
@@ -68,6 +69,8 @@ class _TypeIndex:
     per_call: list[_Step]
     entity_of: dict[str, str]
     names: dict[str, str]
+    # per entity, the values it holds of each of the model's exclusive fields (entities with some)
+    held: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     records_view: str = ""  # the name Splink's SQL reads the existing records by
     existing: Any = None  # those records (Arrow), from which each call takes its candidates
     keys_sql: str = ""  # SELECT h: the hashed blocking keys of the query record
@@ -219,7 +222,8 @@ class Screener:
                 query_table = f"screen_query_{entity_type}"
                 template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}
                 per_call = _compile(db_api, prepared.linker, prepared.records, spec, query_table, template)
-                index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names)  # noqa: SLF001
+                index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names,  # noqa: SLF001
+                                   held=_held_values(spec, type_rows, entity_of))
                 if len(type_rows) >= key_index_min_rows:
                     _index_blocking_keys(index, prepared)
                 self._indexes[entity_type] = index
@@ -246,10 +250,13 @@ class Screener:
         result = connection.execute(index.per_call_query)
         columns = [column[0] for column in result.description]
         pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
-        return self._ranked(index, pairs, limit)
+        return self._ranked(index, pairs, limit, row)
 
     @staticmethod
-    def _ranked(index: _TypeIndex, pairs: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    def _ranked(index: _TypeIndex, pairs: list[dict[str, Any]], limit: int,
+                row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The best pair of each entity for the screened feature ``row``, best entities first, each
+        with what it and the record disagree on (``_conflicts``)."""
         best: dict[str, dict[str, Any]] = {}
         for pair in pairs:
             existing_key = pair["unique_id_l"] if pair["unique_id_r"] == QUERY_ID else pair["unique_id_r"]
@@ -272,8 +279,41 @@ class Screener:
             # the best record of each entity; among equals the first key, whatever the row order
             if held is None or (-candidate["match_probability"], existing_key) < (-held["match_probability"], held["record_key"]):
                 best[entity_id] = candidate
-        ranked = sorted(best.values(), key=lambda c: (-c["match_probability"], c["entity_id"]))
-        return ranked[:limit]
+        ranked = sorted(best.values(), key=lambda c: (-c["match_probability"], c["entity_id"]))[:limit]
+        for candidate in ranked:
+            candidate["conflicts"] = _conflicts(index, row, candidate["entity_id"])
+        return ranked
+
+
+def _held_values(spec: ModelSpec, rows: list[dict[str, Any]],
+                 entity_of: dict[str, str]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Per entity, its records' values of each exclusive field of ``spec`` (``Exclusive``)."""
+    held: dict[str, list[set[str]]] = {}
+    for row in rows:
+        values = [exclusive_value(exclusive, row) for exclusive in spec.exclusives]
+        entity_id = entity_of.get(row["unique_id"])
+        if entity_id is None or not any(values):
+            continue
+        sets = held.setdefault(entity_id, [set() for _ in spec.exclusives])
+        for held_values, value in zip(sets, values, strict=True):
+            if value is not None:
+                held_values.add(value)
+    return {entity_id: tuple(frozenset(v) for v in sets) for entity_id, sets in held.items()}
+
+
+def _conflicts(index: _TypeIndex, row: dict[str, Any], entity_id: str) -> list[str]:
+    """What the screened record and a candidate entity disagree on among the fields one entity
+    holds once (``date_of_birth 1970-01-02 / 1981-05-06``): a candidate that scores high through
+    one of its records without a date of birth may still be another person."""
+    held = index.held.get(entity_id)
+    if held is None:
+        return []
+    found = []
+    for exclusive, values in zip(index.spec.exclusives, held, strict=True):
+        mine = exclusive_value(exclusive, row)
+        if mine is not None and values and mine not in values:
+            found.append(f"{exclusive.field} {mine} / {', '.join(sorted(values))}")
+    return found
 
 
 _WORKER: Screener | None = None

@@ -223,6 +223,12 @@ class MatchCandidate(BaseModel):
     match_probability: float
     match_weight: float
     weights: dict[str, float] = Field(description="match weight of each comparison")
+    conflicts: list[str] = Field(
+        default_factory=list,
+        description="fields one entity holds once on which the record and the entity disagree, e.g. "
+                    "'date_of_birth 1970-01-02 / 1981-05-06' (the record's value, then the entity's): "
+                    "a high probability through one of its records that lacks the field may still be another entity",
+    )
 
 
 class MatchResponse(BaseModel):

@@ -66,6 +66,15 @@ Values = tuple[frozenset[str], ...]
 """A side's values of each exclusive field, in the order of the exclusives."""
 
 
+def exclusive_value(exclusive: Exclusive, row: Mapping[str, object]) -> str | None:
+    """A feature row's value of ``exclusive``, as ``split_conflicts`` counts it (one record at a
+    time, for screening; ``None`` when the row has none, or one of another length)."""
+    value = row.get(exclusive.column)
+    if not isinstance(value, str) or not value:
+        return None
+    return value if exclusive.length is None or len(value) == exclusive.length else None
+
+
 def _values_of(table: pa.Table, exclusive: Exclusive) -> pa.ChunkedArray:
     """Each row's value of ``exclusive`` (null when it has none, or one of another length)."""
     values = table.column(exclusive.column)

@@ -1,6 +1,7 @@
 """Screening replays the SQL Splink ran once at start-up: it must answer exactly as a fresh
 ``predict_between`` does, for every kind of record, call after call."""
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,10 @@ from splink import DuckDBAPI
 from resolution.link.engine import SPECS, arrow_table, prepare_linker
 from resolution.link.features import features
 from resolution.models import Record
-from resolution.pipeline import RunSummary
+from resolution.pipeline import RunSummary, resolve
 from resolution.run_folder import read_jsonl
 from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener
+from tests.conftest import NAMESAKE_SETTINGS
 
 
 def _records(run_dir: Path) -> list[Record]:
@@ -59,7 +61,8 @@ def test_screening_answers_exactly_as_a_fresh_predict_between(small_run: tuple[P
     found_any = 0
     for query in _queries(records):
         index = screener._indexes[query.entity_type.value]  # noqa: SLF001 - the ranking of the same index
-        expected = Screener._ranked(index, _fresh_predict_between(run_dir, records, query), 50)  # noqa: SLF001
+        row = {**features(query), "unique_id": QUERY_ID}
+        expected = Screener._ranked(index, _fresh_predict_between(run_dir, records, query), 50, row)  # noqa: SLF001
         got = screener.screen(query, limit=50)
         assert got == expected, query.name
         found_any += bool(got)
@@ -107,3 +110,26 @@ def test_a_rule_that_is_not_an_equality_leaves_every_row_a_candidate() -> None:
     ]
     assert _rule_keys(Linker('l."a" = r."a"', "levenshtein(l.a, r.a) < 2")) is None
     assert _rule_keys(Linker('l."a" = r."b"')) is None
+
+
+def test_a_candidate_that_holds_another_date_of_birth_says_so(namesake_inputs: list[Path], tmp_path: Path) -> None:
+    """Two namesakes; a name-only row was merged into one of them (A). Screening the other one's
+    date of birth finds A through that row all the same, and flags the disagreement; B agrees."""
+    resolve(namesake_inputs, tmp_path, NAMESAKE_SETTINGS)
+    entity_of = {f"{r['source']}:{r['record_id']}": r["entity_id"] for r in _clusters(tmp_path)}
+    a, b = entity_of["extra_a:A-1"], entity_of["extra_b:B-1"]
+    assert entity_of["extra_c:C-1"] == a
+    query = Record(source="query", record_id="q", entity_type="person", name="Ouyang Qiaoling",
+                   nationality="CN", date_of_birth="1979-08-02")
+    got = {c["entity_id"]: c for c in Screener(tmp_path).screen(query)}
+    assert got[b]["conflicts"] == []
+    assert got[a]["record_key"] == "extra_c:C-1"  # A's best record is the one without a date
+    assert got[a]["conflicts"] == ["date_of_birth 1979-08-02 / 1961-03-14", "year_of_birth 1979 / 1961"]
+    partial = Record(source="query", record_id="p", entity_type="person", name="Ouyang Qiaoling", date_of_birth="1961")
+    flags = {c["entity_id"]: c["conflicts"] for c in Screener(tmp_path).screen(partial)}
+    assert flags[a] == [] and flags[b] == ["year_of_birth 1961 / 1979"]  # a year alone is compared as a year
+
+
+def _clusters(run_dir: Path) -> list[dict[str, str]]:
+    with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
