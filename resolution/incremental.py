@@ -36,7 +36,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,8 @@ from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
 from resolution.link.evidence import PairOutcome, evidence_rows
-from resolution.pipeline import RunSummary, kept_apart_reasons
+from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
+from resolution.pipeline import RunSummary
 from resolution.run_folder import (
     KEPT_APART,
     KEPT_APART_COLUMNS,
@@ -309,7 +310,7 @@ def _link(
             )
             scored = linked.pairs
             result.relinked.add(kind)
-            result.kept_apart.extend({"entity_type": kind, **asdict(k)} for k in linked.kept_apart)
+            result.kept_apart.extend(kept_apart_rows(kind, linked.kept_apart))
             result.notes[kind] = linked.training_notes
             if linked.untrained:
                 result.untrained[kind] = linked.untrained
@@ -359,17 +360,16 @@ def _clusters(increment: Increment, groups: list[list[str]], linked: _Linked) ->
     return components
 
 
-def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Linked, components: _Components,
-                     merge_threshold: float) -> dict[str, str]:
-    """Record key -> cluster label (a member's key), the clusters split where the new pairs would
-    join two values of a field one entity holds once (``resolution.link.conflicts``), as a full
-    run splits them; the previous entities stay whole. The pairs kept apart are no longer merged
-    in ``linked.evidence`` and join ``linked.kept_apart``. Types linked in full were split so."""
+def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Linked, label_of: dict[str, str],
+                     merge_threshold: float) -> None:
+    """Split the clusters of ``label_of`` (record key -> label, a member's key) where the new pairs
+    would join two values of a field one entity holds once (``resolution.link.conflicts``), as a
+    full run splits them; the previous entities stay whole. The pairs kept apart are no longer
+    merged in ``linked.evidence`` and join ``linked.kept_apart``. Types linked in full were split so."""
     from resolution.link.conflicts import SPLIT_PREFIX, split_conflicts
     from resolution.link.engine import SPECS
     from resolution.link.features import own_feature_columns
 
-    label_of = {r.key: components.find(r.key) for r in increment.records}
     for entity_type in EntityType:
         kind = entity_type.value
         exclusives = SPECS[kind]().exclusives
@@ -391,8 +391,7 @@ def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Lin
         for pair in merged:
             if (pair["record_l"], pair["record_r"]) in apart:
                 pair["merged"] = False
-        linked.kept_apart.extend({"entity_type": kind, **asdict(k)} for k in kept)
-    return label_of
+        linked.kept_apart.extend(kept_apart_rows(kind, kept))
 
 
 def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked,
@@ -438,10 +437,11 @@ def resolve_increment(
     timings.update(linked.seconds)
 
     t0 = time.perf_counter()
-    groups = _previous_groups(increment, before, linked)
-    components = _clusters(increment, groups, linked)
-    label_of = _split_conflicts(increment, groups, linked, components, settings.merge_threshold) \
-        if settings.split_conflicts else {r.key: components.find(r.key) for r in increment.records}
+    previous_groups = _previous_groups(increment, before, linked)
+    components = _clusters(increment, previous_groups, linked)
+    label_of = {r.key: components.find(r.key) for r in increment.records}
+    if settings.split_conflicts:
+        _split_conflicts(increment, previous_groups, linked, label_of, settings.merge_threshold)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, label in label_of.items():
         groups[label].append(key)

@@ -18,6 +18,7 @@ import pyarrow as pa
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
 from resolution.link.backends import memory_cap
+from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
 from resolution.models import EntityType, Record
 from resolution.run_folder import (
@@ -61,11 +62,6 @@ class RunSummary:
 
     def write(self, out: Path) -> None:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-
-
-def kept_apart_reasons(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], str]:
-    """``kept_apart.csv`` rows as (record_l, record_r) -> why (``KeptApart.reason``)."""
-    return {(row["record_l"], row["record_r"]): f"{row['field']} {row['value_l']} / {row['value_r']}" for row in rows}
 
 
 def per_second(count: int, seconds: float) -> str:
@@ -164,7 +160,7 @@ def _resolve(
         if result.untrained:
             untrained[entity_type.value] = result.untrained
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
-        kept_apart.extend({"entity_type": entity_type.value, **asdict(k)} for k in result.kept_apart)
+        kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
         outcome.add(result.pairs, settings.merge_threshold)
         scored.append((entity_type.value, evidence_table(result.pairs)))
         seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)

@@ -155,7 +155,8 @@ def build_graph(
 
     ``clusters`` maps record key -> cluster label (any string; labels only group records),
     ``record_probability`` the best match probability that tied a record into its cluster, and
-    ``review_pairs`` the record pairs below the merge threshold kept for review. ``entity_ids``
+    ``review_pairs`` the record pairs kept for review (below the merge threshold, or over it and
+    kept apart). ``entity_ids``
     maps cluster labels to ids chosen by the caller (an incremental run keeps previous ids); a
     label it does not name gets ``entity_id`` of its members. ``kept_apart`` says, for the review
     pairs over the threshold that were not merged, why (``date_of_birth 1961-03-14 / 1979-08-02``):

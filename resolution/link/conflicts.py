@@ -26,7 +26,8 @@ and then its two records share an output cluster.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -56,6 +57,16 @@ class KeptApart:
     """A value of ``field`` held on ``record_l``'s side."""
     value_r: str
     """The other value, held on ``record_r``'s side."""
+
+
+def kept_apart_rows(entity_type: str, kept: Sequence[KeptApart]) -> list[dict[str, Any]]:
+    """``kept_apart.csv`` rows (``run_folder.KEPT_APART_COLUMNS``) of one entity type's pairs."""
+    return [{"entity_type": entity_type, **asdict(k)} for k in kept]
+
+
+def kept_apart_reasons(rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+    """``kept_apart.csv`` rows as (record_l, record_r) -> why: ``date_of_birth 1961-03-14 / 1979-08-02``."""
+    return {(row["record_l"], row["record_r"]): f"{row['field']} {row['value_l']} / {row['value_r']}" for row in rows}
 
 
 _JOIN = "\x1f"  # between the two keys of a pair, for looking pairs up in Arrow

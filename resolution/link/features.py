@@ -118,10 +118,7 @@ def feature_columns(
     columns as lists, the name columns as one row per distinct name (made as they are read), and
     for each record the position of its name among those. Expanded by position, they are
     ``features`` of each record."""
-    own: dict[str, list[Any]] = {"unique_id": [r.key for r in records]}
-    for column, (field_name, derive) in _own_columns(entity_type).items():
-        values = list(map(attrgetter(field_name), records))
-        own[column] = values if derive is None else _per_distinct(derive, values)
+    own = own_feature_columns(records, entity_type, list(_own_columns(entity_type)))
     position_of: dict[NameKey, int] = {}
     positions = [position_of.setdefault(_names_of(r), len(position_of)) for r in records]
     names = (name_features(key, entity_type, with_typo_keys=with_typo_keys) for key in position_of)
