@@ -20,7 +20,7 @@ from rich.table import Table
 
 from resolution.collector import freeze_for_exit, leave_to_the_os
 from resolution.errors import SettingsError, TracegraphError
-from resolution.run_folder import KEPT_APART, read_csv
+from resolution.run_folder import ATTACHED, KEPT_APART, read_csv
 from resolution.settings import ResolutionSettings, get_settings
 
 app = typer.Typer(
@@ -139,6 +139,10 @@ def resolve(
         kept = ", ".join(f"{n} {entity_type}" for entity_type, n in summary.kept_apart.items())
         console.print(f"{sum(summary.kept_apart.values())} pairs over the merge threshold kept apart ({kept}): "
                       f"they would have joined two values of a field one entity holds once; see {out / KEPT_APART}")
+    if summary.attached:
+        joined = ", ".join(f"{n} {entity_type}" for entity_type, n in summary.attached.items())
+        console.print(f"{sum(summary.attached.values())} records left alone joined the entity holding most records "
+                      f"of their name ({joined}); see {out / ATTACHED}")
     for entity_type, levels in summary.untrained_levels.items():
         console.print(f"[yellow]{entity_type} model: {len(levels)} level{'s' if len(levels) > 1 else ''} untrained[/] "
                       f"(no training pair reached them; Splink's default m or u is used): {'; '.join(levels)}")
@@ -246,6 +250,12 @@ def explain(
         ours, theirs = (row["value_l"], row["value_r"]) if mine == row["record_l"] else (row["value_r"], row["value_l"])
         Console().print(f"not merged: {mine} ~ {other} (p {float(row['match_probability']):.4f}): "
                         f"this entity holds {row['field']} {ours}, the other side {theirs}")
+    from resolution.link.lone_records import attachment_reason
+
+    attached_file = run_dir / ATTACHED
+    for row in read_csv(attached_file) if attached_file.exists() else []:
+        if row["record"] in members:
+            Console().print(f"attached: {escape(attachment_reason(row))}")
 
 
 @neo4j_app.command("start")

@@ -19,8 +19,11 @@ records plus the new ones:
    two records of it) is linked in full, with training.
 4. Clusters are the connected components of the previous clusters plus the new pairs at or above
    the merge threshold, split as a full run splits them where new pairs would join two values of
-   a field one entity holds once (``resolution.link.conflicts``; previous entities stay whole); ids carry over as ``resolution.entities.continuity`` states (grown entities
-   keep their id, a merge keeps the bigger entity's id and redirects the other).
+   a field one entity holds once (``resolution.link.conflicts``; previous entities stay whole).
+   New records left alone join the entity holding most records of their name, as in a full run
+   (``resolution.link.lone_records``; previous records stay where they were). Ids carry over as
+   ``resolution.entities.continuity`` states (grown entities keep their id, a merge keeps the
+   bigger entity's id and redirects the other).
 5. Redirects go to ``redirects.csv`` (old_id,new_id, cumulative over runs); on ``tracegraph load``
    the loader sees the same moves (records re-pointed) and leaves ``:Redirect`` nodes for them.
 
@@ -48,8 +51,11 @@ from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
 from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
+from resolution.link.lone_records import attached_rows
 from resolution.pipeline import RunSummary
 from resolution.run_folder import (
+    ATTACHED,
+    ATTACHED_COLUMNS,
     KEPT_APART,
     KEPT_APART_COLUMNS,
     PAIRS,
@@ -284,6 +290,7 @@ class _Linked:
     untrained: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     kept_apart: list[dict[str, Any]] = field(default_factory=list)  # ``kept_apart.csv`` rows of relinked types
+    attached: list[dict[str, Any]] = field(default_factory=list)  # ``attached.csv`` rows of this run
 
 
 def _link(
@@ -306,11 +313,12 @@ def _link(
                 kind, record_table(SPECS[kind](), records, entity_type), out_dir=out, seed=settings.seed,
                 merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
                 memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
-                split_conflicts=settings.split_conflicts,
+                split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
             )
             scored = linked.pairs
             result.relinked.add(kind)
             result.kept_apart.extend(kept_apart_rows(kind, linked.kept_apart))
+            result.attached.extend(attached_rows(kind, linked.attached))
             result.notes[kind] = linked.training_notes
             if linked.untrained:
                 result.untrained[kind] = linked.untrained
@@ -394,6 +402,45 @@ def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Lin
         linked.kept_apart.extend(kept_apart_rows(kind, kept))
 
 
+def _attach_lone_records(increment: Increment, linked: _Linked, label_of: dict[str, str], merge_threshold: float) -> None:
+    """New records left alone join the entity holding most records of their name, as in a full run
+    (``resolution.link.lone_records``); previous records stay where they were. Types linked in full
+    did so in ``link_entity_type``: their records take its clusters' joins."""
+    from resolution.link.engine import SPECS, record_table
+    from resolution.link.lone_records import attach_lone_records
+
+    for entity_type in EntityType:
+        kind = entity_type.value
+        spec = SPECS[kind]()
+        if spec.lone_rule is None:
+            continue
+        records = [r for r in increment.records if r.entity_type is entity_type]
+        if kind in linked.relinked:
+            moved = {row["record"]: row["joined_record"] for row in linked.attached if row["entity_type"] == kind}
+            label_of.update({record: label_of[joined] for record, joined in moved.items()})
+            continue
+        sizes = Counter(label_of[r.key] for r in records)
+        new_and_alone = {r.key for r in records if r.key in increment.changed and sizes[label_of[r.key]] == 1}
+        if not new_and_alone:
+            continue
+        table = record_table(spec, records, entity_type, with_typo_keys=False)
+        moved, attached = attach_lone_records(table, {r.key: label_of[r.key] for r in records}, spec.lone_rule,
+                                              spec.exclusives, merge_threshold, movable=new_and_alone)
+        label_of.update(moved)
+        linked.attached.extend(attached_rows(kind, attached))
+
+
+def _attached(previous: PreviousRun, increment: Increment, linked: _Linked,
+              label_of: dict[str, str]) -> list[dict[str, Any]]:
+    """``attached.csv``: the previous run's rows of types not linked in full again whose record is
+    not updated and still shares an entity with the record it joined, then this run's."""
+    path = previous.folder / ATTACHED
+    rows = read_csv(path) if path.exists() else []  # run folders before attached.csv have none
+    kept = [row for row in rows if row["entity_type"] not in linked.relinked and row["record"] not in increment.updated
+            and label_of.get(row["record"]) is not None and label_of[row["record"]] == label_of.get(row["joined_record"])]
+    return kept + linked.attached
+
+
 def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked,
                 label_of: dict[str, str]) -> list[dict[str, Any]]:
     """``kept_apart.csv``: the previous run's rows of types not linked in full again (but those of
@@ -442,6 +489,8 @@ def resolve_increment(
     label_of = {r.key: components.find(r.key) for r in increment.records}
     if settings.split_conflicts:
         _split_conflicts(increment, previous_groups, linked, label_of, settings.merge_threshold)
+    if settings.attach_lone_records:
+        _attach_lone_records(increment, linked, label_of, settings.merge_threshold)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, label in label_of.items():
         groups[label].append(key)
@@ -463,6 +512,8 @@ def resolve_increment(
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)
+    attached_csv_rows = _attached(before, increment, linked, label_of)
+    write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached_csv_rows)
     timings["total"] = round(time.perf_counter() - started, 3)
 
     counts: dict[str, int] = {}
@@ -477,6 +528,7 @@ def resolve_increment(
         merged_pairs=outcome.merged, review_pairs=len(outcome.review),
         seconds=timings, training_notes=linked.notes, untrained_levels=linked.untrained,
         kept_apart=dict(Counter(row["entity_type"] for row in kept_rows)),
+        attached=dict(Counter(row["entity_type"] for row in attached_csv_rows)),
         increment={
             "previous": str(previous),
             "new_records": len(increment.changed) - len(increment.updated),

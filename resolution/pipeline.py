@@ -20,8 +20,11 @@ from resolution.entities.build import build_graph
 from resolution.link.backends import memory_cap
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
+from resolution.link.lone_records import attached_rows
 from resolution.models import EntityType, Record
 from resolution.run_folder import (
+    ATTACHED,
+    ATTACHED_COLUMNS,
     KEPT_APART,
     KEPT_APART_COLUMNS,
     PAIRS,
@@ -57,11 +60,18 @@ class RunSummary:
     untrained_levels: dict[str, list[str]] = field(default_factory=dict)
     # per entity type, the pairs over the merge threshold kept apart (``kept_apart.csv``)
     kept_apart: dict[str, int] = field(default_factory=dict)
+    # per entity type, the lone records joined to the entity holding most records of their name (``attached.csv``)
+    attached: dict[str, int] = field(default_factory=dict)
     # incremental runs only: the previous run, what the increment added and what became of ids
     increment: dict[str, Any] = field(default_factory=dict)
 
     def write(self, out: Path) -> None:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+
+
+def _per_type(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of ``rows`` (each with an ``entity_type``) there are of each type that has some."""
+    return {t.value: n for t in EntityType if (n := sum(row["entity_type"] == t.value for row in rows))}
 
 
 def per_second(count: int, seconds: float) -> str:
@@ -135,6 +145,7 @@ def _resolve(
     notes: dict[str, list[str]] = {}
     untrained: dict[str, list[str]] = {}
     kept_apart: list[dict[str, Any]] = []
+    attached: list[dict[str, Any]] = []
     of_type: dict[EntityType, list[Record]] = {entity_type: [] for entity_type in EntityType}
     for record in batch.records:
         of_type[record.entity_type].append(record)
@@ -152,7 +163,7 @@ def _resolve(
             merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
             model_path=model if model and model.exists() else None,
             memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
-            split_conflicts=settings.split_conflicts,
+            split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
         )
         count = table.num_rows
         del table
@@ -161,6 +172,7 @@ def _resolve(
             untrained[entity_type.value] = result.untrained
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
+        attached.extend(attached_rows(entity_type.value, result.attached))
         outcome.add(result.pairs, settings.merge_threshold)
         scored.append((entity_type.value, evidence_table(result.pairs)))
         seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
@@ -192,6 +204,7 @@ def _resolve(
         write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
         write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
         write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_apart)
+        write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached)
         timings["write"] = round(time.perf_counter() - t0, 3)
         timings["write_pairs"] = pairs_written.result()  # its seconds overlap the two above
     timings["total"] = round(time.perf_counter() - started, 3)
@@ -208,7 +221,7 @@ def _resolve(
         quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
         review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
         untrained_levels=untrained,
-        kept_apart={t.value: n for t in EntityType if (n := sum(k["entity_type"] == t.value for k in kept_apart))},
+        kept_apart=_per_type(kept_apart), attached=_per_type(attached),
     )
     summary.write(out)
     if keep is not None:

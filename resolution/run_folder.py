@@ -5,6 +5,8 @@
 ``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.jsonl`` (scored
 pairs with per-comparison match weights), ``kept_apart.csv`` (pairs over the merge threshold left
 unmerged, with the field whose two values they would have joined: ``resolution.link.conflicts``),
+``attached.csv`` (records left alone by the clustering that joined the entity holding most records
+of their name, with the figures: ``resolution.link.lone_records``),
 ``model_<type>.json`` and ``summary.json``.
 
 For incremental runs (``tracegraph resolve --previous RUN_DIR``) a run folder also keeps what a
@@ -34,6 +36,9 @@ REDIRECTS = "redirects.csv"
 REDIRECT_COLUMNS = ["old_id", "new_id"]
 KEPT_APART = "kept_apart.csv"
 KEPT_APART_COLUMNS = ["entity_type", "record_l", "record_r", "match_probability", "field", "value_l", "value_r"]
+ATTACHED = "attached.csv"
+ATTACHED_COLUMNS = ["entity_type", "record", "joined_record", "name", "joined_name", "entity_records",
+                    "candidate_records", "share"]
 GRAPH_FILES = (
     "entities", "records", "addresses", "registered_at", "sanctions", "listed_on", "relations",
     "possibly_same_as",

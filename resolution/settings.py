@@ -55,6 +55,8 @@ class ResolutionSettings(BaseSettings):
     review_threshold: float = Field(0.3, gt=0, lt=1)
     # clusters never join two values of a field one entity holds once (``resolution.link.conflicts``)
     split_conflicts: bool = True
+    # a record left alone joins the entity holding most records of its name (``resolution.link.lone_records``)
+    attach_lone_records: bool = True
     seed: int = 42
     batch_size: int = Field(5_000, ge=1, le=200_000)
     load_writers: int = Field(2, ge=1, le=16)

@@ -31,6 +31,7 @@ from resolution.link.conflicts import split_conflicts as split_clusters
 from resolution.link.evidence import empty_pairs, evidence_columns
 from resolution.link.features import feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
+from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
 
@@ -58,6 +59,7 @@ class LinkResult:
     # pairs at or above the merge threshold left unmerged: they would have joined two values of a
     # field one entity holds once (``resolution.link.conflicts``)
     kept_apart: list[KeptApart] = field(default_factory=list)
+    attached: list[Attached] = field(default_factory=list)  # lone records joined to an entity
 
 
 class _CollectWarnings(logging.Handler):
@@ -311,6 +313,7 @@ def link_entity_type(  # noqa: PLR0913
     memory_limit: str = AUTO_MEMORY_LIMIT,
     backend: str = "duckdb",
     split_conflicts: bool = True,
+    attach_lone: bool = True,
 ) -> LinkResult:
     """Link the records of one entity type; writes ``model_<type>.json`` into ``out_dir``.
 
@@ -318,7 +321,8 @@ def link_entity_type(  # noqa: PLR0913
     driver's heap when a local Spark session is started; ``auto`` sizes it from the records
     (``backends.memory_cap``). A saved model holds SQL of the backend
     that trained it, so ``model_path`` must come from a run on the same backend. ``split_conflicts``
-    False leaves Splink's clusters as they are (``resolution.link.conflicts``)."""
+    False leaves Splink's clusters as they are (``resolution.link.conflicts``); ``attach_lone`` False
+    leaves records alone that hold most likely to an entity (``resolution.link.lone_records``)."""
     spec = SPECS[entity_type]()
     table = feature_table(spec, rows)
     memory_limit = memory_cap(memory_limit, table.num_rows)
@@ -397,4 +401,9 @@ def link_entity_type(  # noqa: PLR0913
     clusters.update(split)
     pairs = pairs.append_column("merged", merged_after_split(pairs, merge_threshold, kept_apart))
     step("conflicts")
-    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained, kept_apart)
+    attached: list[Attached] = []
+    if attach_lone and spec.lone_rule is not None:
+        moved, attached = attach_lone_records(table, clusters, spec.lone_rule, exclusives, merge_threshold)
+        clusters.update(moved)
+        step("lone records")
+    return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained, kept_apart, attached)

@@ -9,6 +9,7 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from resolution.link.conflicts import Exclusive
 from resolution.link.key_groups import KeyGroups
+from resolution.link.lone_records import LoneRule
 
 
 # Columns every model's input has (see ``resolution.link.features``), with their DuckDB types.
@@ -33,7 +34,8 @@ class ModelSpec:
     ``key_groups`` name the exploded key rules that a full run's prediction replaces by equivalent,
     cheaper rules over groups of records with one key array (``resolution.link.key_groups``).
     ``exclusives`` are the fields of which one entity holds one value: a cluster never joins two
-    of them through other records (``resolution.link.conflicts``).
+    of them through other records (``resolution.link.conflicts``). ``lone_rule`` says how a record
+    left alone finds the entity that holds most records of its name (``resolution.link.lone_records``).
     """
 
     entity_type: str
@@ -46,6 +48,7 @@ class ModelSpec:
     tf_columns: tuple[str, ...] = ()
     key_groups: tuple[KeyGroups, ...] = ()
     exclusives: tuple[Exclusive, ...] = ()
+    lone_rule: LoneRule | None = None
 
     @property
     def keys_computed_per_group(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 from resolution.link.conflicts import Exclusive
+from resolution.link.lone_records import LoneRule
 from resolution.link.model import ModelSpec, input_columns
 
 
@@ -100,5 +101,9 @@ def spec() -> ModelSpec:
         # pair joins them directly (a typo the other fields outweigh; a second passport)
         exclusives=(Exclusive("date_of_birth", "dob", length=10), Exclusive("year_of_birth", "birth_year"),
                     Exclusive("id_number", "id_number")),
+        # a name-only row is most likely the namesake who holds most records of that name (the one
+        # executive behind forty firms, not one of four behind one each); names alike as sorted
+        # (a typo in a two-syllable given name is as likely another person)
+        lone_rule=LoneRule("name_sorted", edits=0, agree=("nationality",)),
         columns=input_columns("dob", "birth_year", "nationality", "id_number"),
     )

@@ -22,7 +22,7 @@ from resolution.entities.ids import entity_id, fresh_entity_id
 from resolution.errors import RunFolderError
 from resolution.incremental import read_previous_run, record_from_row
 from resolution.pipeline import RunSummary, resolve
-from resolution.run_folder import GRAPH_FILES, RECORD_RELATIONS, read_jsonl
+from resolution.run_folder import ATTACHED, GRAPH_FILES, RECORD_RELATIONS, read_csv, read_jsonl
 from resolution.settings import ResolutionSettings
 
 COLUMNS = ["source", "record_id", "entity_type", "name", "aliases", "country", "address", "registration_number"]
@@ -297,3 +297,58 @@ def test_a_new_record_with_a_name_alone_joins_one_namesake_not_both(small_world:
     assert {row["record_l"] for row in kept} == {p["record_l"] for p in over} - joined
     assert {row["field"] for row in kept} == {"date_of_birth"}
     assert summary.kept_apart.get("person", 0) >= 2
+
+
+def _people_file(path: Path, rows: list[tuple[str, dict[str, str]]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PERSON_COLUMNS)
+        writer.writeheader()
+        for record_id, values in rows:
+            writer.writerow({"source": "extra", "record_id": record_id, **values})
+    return path
+
+
+NAME_ONLY = {"entity_type": "person", "name": "Ouyang Qiaoling", "country": "CN", "nationality": "CN"}
+
+
+def test_a_new_lone_record_joins_the_namesake_with_most_records_and_old_joins_carry_over(
+    small_world: DemoWorld, tmp_path: Path,
+) -> None:
+    """An executive listed four times and a namesake once, resolved with a name-only row that joined
+    the executive (``resolution.link.lone_records``); a second name-only row comes in: it scores
+    below the threshold against all and joins the executive too, and the first join is still
+    listed in ``attached.csv``."""
+    people = _people_file(tmp_path / "people.csv", [
+        *((f"A-{i}", NAMESAKE_A) for i in range(1, 5)), ("B-1", NAMESAKE_B), ("C-1", NAME_ONLY)])
+    before = tmp_path / "before"
+    resolve([*small_world.inputs, people], before, ResolutionSettings())
+    old = ids_of(before)
+    assert old["extra:C-1"] == old["extra:A-1"] != old["extra:B-1"]
+
+    after = tmp_path / "after"
+    summary = resolve([_people_file(tmp_path / "more.csv", [("D-1", NAME_ONLY)])], after, ResolutionSettings(),
+                      previous=before)
+    new = ids_of(after)
+    assert new["extra:D-1"] == new["extra:C-1"] == old["extra:A-1"]
+    assert new["extra:B-1"] == old["extra:B-1"]
+    pairs = [p for p in read_jsonl(after / "pairs.jsonl") if "extra:D-1" in (p["record_l"], p["record_r"])]
+    assert pairs and not any(p["merged"] for p in pairs)
+    rows = {row["record"]: row for row in read_csv(after / ATTACHED) if row["record"].startswith("extra:")}
+    assert set(rows) == {"extra:C-1", "extra:D-1"}
+    assert (rows["extra:D-1"]["entity_records"], rows["extra:D-1"]["candidate_records"]) == ("5", "6")
+    assert summary.attached["person"] == len([r for r in read_csv(after / ATTACHED) if r["entity_type"] == "person"])
+
+
+def test_an_increment_leaves_lone_records_alone_when_told(small_world: DemoWorld, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    people = _people_file(tmp_path / "people.csv", [*((f"A-{i}", NAMESAKE_A) for i in range(1, 5)), ("B-1", NAMESAKE_B)])
+    before = tmp_path / "before"
+    resolve([*small_world.inputs, people], before, ResolutionSettings())
+    monkeypatch.setenv("TRACEGRAPH_ATTACH_LONE_RECORDS", "false")
+    after = tmp_path / "after"
+    summary = resolve([_people_file(tmp_path / "more.csv", [("D-1", NAME_ONLY)])], after, ResolutionSettings(),
+                      previous=before)
+    new = ids_of(after)
+    assert new["extra:D-1"] not in {new["extra:A-1"], new["extra:B-1"]}
+    assert read_csv(after / ATTACHED) == read_csv(before / ATTACHED)  # the earlier joins stand, no new one
+    assert sum(summary.attached.values()) == len(read_csv(before / ATTACHED))

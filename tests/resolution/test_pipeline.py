@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 from resolution.cli import app
 from resolution.link import engine
 from resolution.pipeline import resolve
-from resolution.run_folder import KEPT_APART
+from resolution.demo import DemoWorld
+from resolution.run_folder import ATTACHED, KEPT_APART, read_csv
 from resolution.settings import ResolutionSettings
 from tests.conftest import NAMESAKE_SETTINGS
 
@@ -82,3 +84,63 @@ def test_the_split_can_be_turned_off(namesake_inputs: list[Path], tmp_path: Path
     assert len({entity[k] for k in entity if k.startswith("extra_")}) == 1
     assert summary.kept_apart == {}
     assert (tmp_path / KEPT_APART).read_text(encoding="utf-8").count("\n") == 1  # the header alone
+
+
+# An executive listed four times with a date of birth and an identity number, a namesake listed
+# once, and a registry row with the name alone: it scores about 0.5 against each of the five
+# records (two people bear the name), below the merge threshold, and stays alone in Splink's
+# clusters. The executive holds four of the five records of that name: 0.8, over the threshold.
+EXECUTIVE = """\
+extra_e,E-1,person,Ouyang Qiaoling,,CN,,,,1961-03-14,CN,445566771,,,,
+extra_e,E-2,person,OUYANG Qiaoling,,CN,,,,1961-03-14,CN,445566771,,,,
+extra_e,E-3,person,Ouyang Qiaoling,,CN,,,,1961-03-14,CN,445566771,,,,
+extra_e,E-4,person,Ouyang Qiaoling,,CN,,,,1961-03-14,,445566771,,,,
+extra_n,N-1,person,Ouyang Qiaoling,,CN,,,,1979-08-02,CN,998877661,,,,
+extra_l,L-1,person,Ouyang Qiaoling,,CN,,,,,CN,,,,,
+"""
+
+
+@pytest.fixture(scope="module")
+def executive_inputs(small_world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("executive")
+    records = folder / "records.csv"
+    shutil.copyfile(small_world.records, records)
+    with records.open("a", encoding="utf-8") as handle:
+        handle.write(EXECUTIVE)
+    return [records, small_world.relations, small_world.listings]
+
+
+def test_a_lone_name_only_row_joins_the_namesake_with_most_records(executive_inputs: list[Path],
+                                                                     tmp_path: Path) -> None:
+    summary = resolve(executive_inputs, tmp_path, ResolutionSettings())
+    entity = _entity_of(tmp_path)
+    executive = entity["extra_e:E-1"]
+    assert {entity[f"extra_e:E-{i}"] for i in range(1, 5)} == {executive}
+    assert entity["extra_n:N-1"] != executive
+    assert entity["extra_l:L-1"] == executive
+
+    pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    lone = [p for p in pairs if "extra_l:L-1" in (p["record_l"], p["record_r"])]
+    assert lone and all(p["match_probability"] < 0.7 and not p["merged"] for p in lone)  # no pair merged it
+
+    rows = [row for row in read_csv(tmp_path / ATTACHED) if row["record"] == "extra_l:L-1"]
+    assert len(rows) == 1
+    assert rows[0]["joined_record"] == "extra_e:E-1"
+    assert (rows[0]["entity_records"], rows[0]["candidate_records"], rows[0]["share"]) == ("4", "5", "0.8")
+    assert summary.attached["person"] == len([r for r in read_csv(tmp_path / ATTACHED) if r["entity_type"] == "person"])
+
+    shown = CliRunner().invoke(app, ["explain", executive, "--run", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "attached: extra_l:L-1" in shown.output and "4 of the 5" in shown.output
+
+
+def test_lone_records_can_be_left_alone(executive_inputs: list[Path], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACEGRAPH_ATTACH_LONE_RECORDS", "false")
+    settings = ResolutionSettings()
+    assert settings.attach_lone_records is False
+    summary = resolve(executive_inputs, tmp_path, settings)
+    entity = _entity_of(tmp_path)
+    assert entity["extra_l:L-1"] not in {entity["extra_e:E-1"], entity["extra_n:N-1"]}
+    assert summary.attached == {}
+    assert read_csv(tmp_path / ATTACHED) == []
