@@ -130,12 +130,12 @@ def attach_lone_records(
     if table.num_rows < 2:
         return {}, []
     columns = sorted({rule.name_column, *rule.agree, *(e.column for e in exclusives)})
-    keys = table.column("unique_id").cast(pa.string())
-    records = pa.table({
-        "unique_id": keys,
-        "cluster_id": pa.array([clusters[key] for key in keys.to_pylist()], pa.string()),
-        **{name: table.column(name).cast(pa.string()) for name in columns},
-    })
+    features = pa.table({"unique_id": table.column("unique_id").cast(pa.string()),
+                         **{c: table.column(c).cast(pa.string()) for c in columns}})
+    # the dictionary's own strings, not a new one per record (at a million records those were
+    # 60 MB of small objects that outlived the step as holes in the heap)
+    assigned = pa.table({"unique_id": pa.array(list(clusters), pa.string()),
+                         "cluster_id": pa.array(list(clusters.values()), pa.string())})
     name = _quoted(rule.name_column)
     held = ", ".join(f"list(distinct {_quoted(c)}) filter (where {_quoted(c)} is not null) as {_quoted(c)}"
                      for c in rule.agree)
@@ -146,9 +146,15 @@ def attach_lone_records(
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 2")
-        connection.register("records_arrow", records)
-        blanks_as_null = ", ".join(f"nullif({_quoted(c)}, '') as {_quoted(c)}" for c in columns)
-        connection.execute(f"create temp table records as select unique_id, cluster_id, {blanks_as_null} from records_arrow")
+        connection.register("features", features)
+        connection.register("assigned", assigned)
+        blanks_as_null = ", ".join(f"nullif(f.{_quoted(c)}, '') as {_quoted(c)}" for c in columns)
+        connection.execute(f"""
+            create temp table records as
+            select f.unique_id, a.cluster_id, {blanks_as_null} from features f join assigned a using (unique_id)""")
+        connection.unregister("features")
+        connection.unregister("assigned")
+        del features, assigned
         connection.execute("""
             create temp table sizes as select cluster_id, count(*) as records from records group by cluster_id""")
         connection.execute(f"""
