@@ -111,12 +111,16 @@ extra_c,C-1,person,Ouyang Qiaoling,,CN,,,,,CN,,,,,
 NAMESAKE_SETTINGS = ResolutionSettings(merge_threshold=0.5)
 
 
+def with_extra_records(world: DemoWorld, folder: Path, rows: str) -> list[Path]:
+    """The inputs of ``world`` with ``rows`` (canonical CSV lines) added to a copy of its records."""
+    records = folder / "records.csv"
+    shutil.copyfile(world.records, records)
+    with records.open("a", encoding="utf-8") as handle:
+        handle.write(rows)
+    return [records, world.relations, world.listings]
+
+
 @pytest.fixture(scope="session")
 def namesake_inputs(small_world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The small world plus ``NAMESAKES``: resolve them with ``NAMESAKE_SETTINGS``."""
-    folder = tmp_path_factory.mktemp("namesakes")
-    records = folder / "records.csv"
-    shutil.copyfile(small_world.records, records)
-    with records.open("a", encoding="utf-8") as handle:
-        handle.write(NAMESAKES)
-    return [records, small_world.relations, small_world.listings]
+    return with_extra_records(small_world, tmp_path_factory.mktemp("namesakes"), NAMESAKES)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from resolution.pipeline import resolve
 from resolution.demo import DemoWorld
 from resolution.run_folder import ATTACHED, KEPT_APART, read_csv
 from resolution.settings import ResolutionSettings
-from tests.conftest import NAMESAKE_SETTINGS
+from tests.conftest import NAMESAKE_SETTINGS, with_extra_records
 
 SETTINGS = NAMESAKE_SETTINGS
 
@@ -102,12 +101,7 @@ extra_l,L-1,person,Ouyang Qiaoling,,CN,,,,,CN,,,,,
 
 @pytest.fixture(scope="module")
 def executive_inputs(small_world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("executive")
-    records = folder / "records.csv"
-    shutil.copyfile(small_world.records, records)
-    with records.open("a", encoding="utf-8") as handle:
-        handle.write(EXECUTIVE)
-    return [records, small_world.relations, small_world.listings]
+    return with_extra_records(small_world, tmp_path_factory.mktemp("executive"), EXECUTIVE)
 
 
 def test_a_lone_name_only_row_joins_the_namesake_with_most_records(executive_inputs: list[Path],
