@@ -499,6 +499,8 @@ def resolve_increment(
     ids = carry_over_ids(groups, kinds, before.entity_of, before.redirects)
     outcome = PairOutcome()
     outcome.add_evidence(linked.evidence)
+    attached_csv_rows = _attached(before, increment, linked, label_of)
+    outcome.add_attached((row["record"], float(row["share"])) for row in attached_csv_rows)
     kept_rows = _kept_apart(before, increment, linked, label_of)
     graph = build_graph(increment.records, increment.relations, increment.listings, label_of,
                         outcome.probability, outcome.review, entity_ids=ids.entity_ids,
@@ -512,7 +514,6 @@ def resolve_increment(
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)
-    attached_csv_rows = _attached(before, increment, linked, label_of)
     write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached_csv_rows)
     timings["total"] = round(time.perf_counter() - started, 3)
 

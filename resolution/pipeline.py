@@ -174,6 +174,7 @@ def _resolve(
         kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
         attached.extend(attached_rows(entity_type.value, result.attached))
         outcome.add(result.pairs, settings.merge_threshold)
+        outcome.add_attached((join.record, join.share) for join in result.attached)
         scored.append((entity_type.value, evidence_table(result.pairs)))
         seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
         step_seconds.update(result.seconds)

@@ -181,6 +181,12 @@ class PairOutcome:
     # pairs below the merge threshold: (record_l, record_r, rounded probability)
     review: list[tuple[str, str, float]] = field(default_factory=list)
 
+    def add_attached(self, shares: Iterable[tuple[str, float]]) -> None:
+        """Lone records joined to an entity, each with its share (``resolution.link.lone_records``):
+        no merged pair ties them in, so the share is their probability."""
+        for record, share in shares:
+            self.probability[record] = round(share, _PROBABILITY_DIGITS)
+
     def add(self, pairs: pa.Table, merge_threshold: float) -> None:
         """Count Splink's scored ``pairs`` in (columnar: no row becomes a dictionary)."""
         if pairs.num_rows == 0:

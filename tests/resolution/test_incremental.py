@@ -336,6 +336,8 @@ def test_a_new_lone_record_joins_the_namesake_with_most_records_and_old_joins_ca
     rows = {row["record"]: row for row in read_csv(after / ATTACHED) if row["record"].startswith("extra:")}
     assert set(rows) == {"extra:C-1", "extra:D-1"}
     assert (rows["extra:D-1"]["entity_records"], rows["extra:D-1"]["candidate_records"]) == ("5", "6")
+    written = {row["key"]: row["probability"] for row in read_jsonl(after / "records.jsonl")}
+    assert written["extra:D-1"] == pytest.approx(5 / 6, abs=1e-4) and written["extra:C-1"] == 0.8
     assert summary.attached["person"] == len([r for r in read_csv(after / ATTACHED) if r["entity_type"] == "person"])
 
 

@@ -15,7 +15,7 @@ from resolution.cli import app
 from resolution.link import engine
 from resolution.pipeline import resolve
 from resolution.demo import DemoWorld
-from resolution.run_folder import ATTACHED, KEPT_APART, read_csv
+from resolution.run_folder import ATTACHED, KEPT_APART, read_csv, read_jsonl
 from resolution.settings import ResolutionSettings
 from tests.conftest import NAMESAKE_SETTINGS, with_extra_records
 
@@ -122,6 +122,9 @@ def test_a_lone_name_only_row_joins_the_namesake_with_most_records(executive_inp
     assert rows[0]["joined_record"] == "extra_e:E-1"
     assert (rows[0]["entity_records"], rows[0]["candidate_records"], rows[0]["share"]) == ("4", "5", "0.8")
     assert summary.attached["person"] == len([r for r in read_csv(tmp_path / ATTACHED) if r["entity_type"] == "person"])
+    written = {row["key"]: row for row in read_jsonl(tmp_path / "records.jsonl")}
+    assert written["extra_l:L-1"]["probability"] == 0.8  # its share: no merged pair ties it in
+    assert written["extra_l:L-1"]["entity_id"] == executive
 
     shown = CliRunner().invoke(app, ["explain", executive, "--run", str(tmp_path)])
     assert shown.exit_code == 0, shown.output
