@@ -77,7 +77,7 @@ def attached_rows(entity_type: str, attached: Sequence[Attached]) -> list[dict[s
 
 def attachment_reason(row: Mapping[str, Any]) -> str:
     """An ``attached.csv`` row in words, for ``tracegraph explain``."""
-    alike = "named alike" if row["name"] == row["joined_name"] else "with a name one edit away"
+    alike = "named alike" if row["name"] == row["joined_name"] else "named alike (within one edit)"
     return (f"{row['record']} ({row['name']!r}) joined alone through its name: like {row['joined_record']} "
             f"({row['joined_name']!r}); this entity held {row['entity_records']} of the "
             f"{row['candidate_records']} records {alike} (share {float(row['share']):.2f})")

@@ -140,7 +140,8 @@ def test_a_typo_joins_the_only_firm_one_edit_away() -> None:
 
     assert moved == {"typo": "F"}
     assert attached == [Attached("typo", "f1", "wonsanmanamtechnolgoy", "wonsanmanamtechnology", 2, 2)]
-    assert "one edit away" in attachment_reason(attached_rows("company", attached)[0])
+    reason = attachment_reason(attached_rows("company", attached)[0])
+    assert "held 2 of the 2 records named alike (within one edit)" in reason and "share 1.00" in reason
 
 
 def test_a_typo_one_edit_from_two_firms_of_one_size_stays_alone() -> None:
