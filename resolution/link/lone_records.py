@@ -132,8 +132,8 @@ def attach_lone_records(
     columns = sorted({rule.name_column, *rule.agree, *(e.column for e in exclusives)})
     features = pa.table({"unique_id": table.column("unique_id").cast(pa.string()),
                          **{c: table.column(c).cast(pa.string()) for c in columns}})
-    # the dictionary's own strings, not a new one per record (at a million records those were
-    # 60 MB of small objects that outlived the step as holes in the heap)
+    # the dictionary's own strings, not a new one per record: at a million records, a new list of
+    # 678k key strings left the resident memory about 70 MB higher through the entities (measured)
     assigned = pa.table({"unique_id": pa.array(list(clusters), pa.string()),
                          "cluster_id": pa.array(list(clusters.values()), pa.string())})
     name = _quoted(rule.name_column)
