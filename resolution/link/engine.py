@@ -322,7 +322,7 @@ def link_entity_type(  # noqa: PLR0913
     (``backends.memory_cap``). A saved model holds SQL of the backend
     that trained it, so ``model_path`` must come from a run on the same backend. ``split_conflicts``
     False leaves Splink's clusters as they are (``resolution.link.conflicts``); ``attach_lone`` False
-    leaves records alone that hold most likely to an entity (``resolution.link.lone_records``)."""
+    leaves the records the clustering left alone where they are (``resolution.link.lone_records``)."""
     spec = SPECS[entity_type]()
     table = feature_table(spec, rows)
     memory_limit = memory_cap(memory_limit, table.num_rows)
