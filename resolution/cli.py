@@ -242,9 +242,8 @@ def explain(
                 weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
                 table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
     Console().print(table)
-    kept_file = run_dir / KEPT_APART
-    kept = [row for row in read_csv(kept_file) if row["record_l"] in members or row["record_r"] in members] \
-        if kept_file.exists() else []
+    kept = [row for row in read_csv(run_dir / KEPT_APART, missing_ok=True)
+            if row["record_l"] in members or row["record_r"] in members]
     for row in kept:
         mine, other = (row["record_l"], row["record_r"]) if row["record_l"] in members else (row["record_r"], row["record_l"])
         ours, theirs = (row["value_l"], row["value_r"]) if mine == row["record_l"] else (row["value_r"], row["value_l"])
@@ -252,8 +251,7 @@ def explain(
                         f"this entity holds {row['field']} {ours}, the other side {theirs}")
     from resolution.link.lone_records import attachment_reason
 
-    attached_file = run_dir / ATTACHED
-    for row in read_csv(attached_file) if attached_file.exists() else []:
+    for row in read_csv(run_dir / ATTACHED, missing_ok=True):
         if row["record"] in members:
             Console().print(f"attached: {escape(attachment_reason(row))}")
 

@@ -52,7 +52,7 @@ from resolution.models import EntityType, Listing, Record, Relation
 from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.lone_records import attached_rows
-from resolution.pipeline import RunSummary
+from resolution.pipeline import RunSummary, per_type_counts
 from resolution.run_folder import (
     ATTACHED,
     ATTACHED_COLUMNS,
@@ -112,7 +112,6 @@ def read_previous_run(folder: Path) -> PreviousRun:
         entity_of[row["key"]] = row["entity_id"]
     redirects_file = folder / REDIRECTS
     redirects = {r["old_id"]: r["new_id"] for r in read_csv(redirects_file)} if redirects_file.exists() else {}
-    quarantine_file = folder / QUARANTINE
     return PreviousRun(
         folder=folder,
         records=records,
@@ -121,7 +120,7 @@ def read_previous_run(folder: Path) -> PreviousRun:
         listings=[Listing.model_validate(r["props"]) for r in read_jsonl(folder / "sanctions.jsonl")],
         pairs=list(read_jsonl(folder / PAIRS)),
         redirects=redirects,
-        quarantine=read_csv(quarantine_file) if quarantine_file.exists() else [],
+        quarantine=read_csv(folder / QUARANTINE, missing_ok=True),
     )
 
 
@@ -434,8 +433,7 @@ def _attached(previous: PreviousRun, increment: Increment, linked: _Linked,
               label_of: dict[str, str]) -> list[dict[str, Any]]:
     """``attached.csv``: the previous run's rows of types not linked in full again whose record is
     not updated and still shares an entity with the record it joined, then this run's."""
-    path = previous.folder / ATTACHED
-    rows = read_csv(path) if path.exists() else []  # run folders before attached.csv have none
+    rows = read_csv(previous.folder / ATTACHED, missing_ok=True)  # run folders before attached.csv have none
     kept = [row for row in rows if row["entity_type"] not in linked.relinked and row["record"] not in increment.updated
             and label_of.get(row["record"]) is not None and label_of[row["record"]] == label_of.get(row["joined_record"])]
     return kept + linked.attached
@@ -446,8 +444,7 @@ def _kept_apart(previous: PreviousRun, increment: Increment, linked: _Linked,
     """``kept_apart.csv``: the previous run's rows of types not linked in full again (but those of
     updated records, whose pairs were scored anew, and those whose records a new pair has since
     joined), then this run's."""
-    path = previous.folder / KEPT_APART
-    rows = read_csv(path) if path.exists() else []  # run folders before kept_apart.csv have none
+    rows = read_csv(previous.folder / KEPT_APART, missing_ok=True)  # run folders before kept_apart.csv have none
     kept = [row for row in rows if row["entity_type"] not in linked.relinked
             and row["record_l"] not in increment.updated and row["record_r"] not in increment.updated
             and label_of[row["record_l"]] != label_of[row["record_r"]]]
@@ -528,8 +525,7 @@ def resolve_increment(
         quarantined=len(increment.quarantine), entities=counts,
         merged_pairs=outcome.merged, review_pairs=len(outcome.review),
         seconds=timings, training_notes=linked.notes, untrained_levels=linked.untrained,
-        kept_apart=dict(Counter(row["entity_type"] for row in kept_rows)),
-        attached=dict(Counter(row["entity_type"] for row in attached_csv_rows)),
+        kept_apart=per_type_counts(kept_rows), attached=per_type_counts(attached_csv_rows),
         increment={
             "previous": str(previous),
             "new_records": len(increment.changed) - len(increment.updated),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,9 +70,10 @@ class RunSummary:
         (out / SUMMARY).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
-def _per_type(rows: list[dict[str, Any]]) -> dict[str, int]:
+def per_type_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """How many of ``rows`` (each with an ``entity_type``) there are of each type that has some."""
-    return {t.value: n for t in EntityType if (n := sum(row["entity_type"] == t.value for row in rows))}
+    counts = Counter(row["entity_type"] for row in rows)
+    return {t.value: counts[t.value] for t in EntityType if counts[t.value]}
 
 
 def per_second(count: int, seconds: float) -> str:
@@ -172,9 +174,10 @@ def _resolve(
             untrained[entity_type.value] = result.untrained
         clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
         kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
-        attached.extend(attached_rows(entity_type.value, result.attached))
+        joins = attached_rows(entity_type.value, result.attached)
+        attached.extend(joins)
         outcome.add(result.pairs, settings.merge_threshold)
-        outcome.add_attached((join.record, join.share) for join in result.attached)
+        outcome.add_attached((row["record"], row["share"]) for row in joins)
         scored.append((entity_type.value, evidence_table(result.pairs)))
         seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
         step_seconds.update(result.seconds)
@@ -222,7 +225,7 @@ def _resolve(
         quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
         review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
         untrained_levels=untrained,
-        kept_apart=_per_type(kept_apart), attached=_per_type(attached),
+        kept_apart=per_type_counts(kept_apart), attached=per_type_counts(attached),
     )
     summary.write(out)
     if keep is not None:

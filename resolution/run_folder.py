@@ -76,9 +76,12 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) ->
             writer.writerow(row)
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV the run folder holds (``clusters.csv``, ``quarantine.csv``, ...)."""
+def read_csv(path: Path, *, missing_ok: bool = False) -> list[dict[str, str]]:
+    """Rows of a CSV the run folder holds (``clusters.csv``, ``quarantine.csv``, ...). A missing
+    file is an error, or no rows with ``missing_ok`` (files that older run folders lack)."""
     if not path.exists():
+        if missing_ok:
+            return []
         raise RunFolderError(f"{path} is missing: is {path.parent} a complete run folder?")
     with path.open("r", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

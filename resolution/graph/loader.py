@@ -400,8 +400,7 @@ def _redirect_targets(moves: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _resolver_redirects(run_dir: Path) -> list[dict[str, Any]]:
     """``redirects.csv`` of the run (old_id,new_id; written by incremental runs), if there is one."""
-    path = run_dir / REDIRECTS
-    return [{"old_id": r["old_id"], "new_id": r["new_id"]} for r in read_csv(path)] if path.exists() else []
+    return [{"old_id": r["old_id"], "new_id": r["new_id"]} for r in read_csv(run_dir / REDIRECTS, missing_ok=True)]
 
 
 def wipe_database(driver: Driver, database: str, batch: int = 5_000) -> int:

@@ -86,12 +86,13 @@ def exclusive_value(exclusive: Exclusive, row: Mapping[str, object]) -> str | No
     return value if exclusive.length is None or len(value) == exclusive.length else None
 
 
-def _values_of(table: pa.Table, exclusive: Exclusive) -> pa.ChunkedArray:
-    """Each row's value of ``exclusive`` (null when it has none, or one of another length)."""
+def exclusive_values(table: pa.Table, exclusive: Exclusive) -> pa.ChunkedArray:
+    """Each row's value of ``exclusive`` (null when it has none, or one of another length): what
+    ``exclusive_value`` gives one row, a column at a time."""
     values = table.column(exclusive.column)
-    if exclusive.length is not None:
-        values = pc.if_else(pc.equal(pc.utf8_length(values), exclusive.length), values, None)
-    return values
+    lengths = pc.utf8_length(values)
+    counted = pc.greater(lengths, 0) if exclusive.length is None else pc.equal(lengths, exclusive.length)
+    return pc.if_else(counted, values, None)
 
 
 def _conflicted(records: pa.Table, exclusives: Sequence[Exclusive]) -> pa.Table:
@@ -100,7 +101,7 @@ def _conflicted(records: pa.Table, exclusives: Sequence[Exclusive]) -> pa.Table:
     nearly every cluster holds one value, and no row of those becomes a Python object."""
     conflicted: set[str] = set()
     for exclusive in exclusives:
-        table = pa.table({"cluster": records.column("cluster_id"), "value": _values_of(records, exclusive)})
+        table = pa.table({"cluster": records.column("cluster_id"), "value": exclusive_values(records, exclusive)})
         table = table.filter(pc.is_valid(table.column("value")))
         counts = table.group_by("cluster").aggregate([("value", "count_distinct")])
         conflicted.update(counts.filter(pc.greater(counts.column("value_count_distinct"), 1))
@@ -173,7 +174,7 @@ def split_conflicts(
     inside = _conflicted(records, exclusives)
     if inside.num_rows == 0:
         return {}, []
-    values = [_values_of(inside, exclusive).to_pylist() for exclusive in exclusives]
+    values = [exclusive_values(inside, exclusive).to_pylist() for exclusive in exclusives]
     members: dict[str, Values] = {
         key: tuple(frozenset() if column[position] is None else frozenset((column[position],)) for column in values)
         for position, key in enumerate(inside.column("unique_id").to_pylist())

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 MERGED = "merged"
-_PROBABILITY_DIGITS = 6
+PROBABILITY_DIGITS = 6
 _WEIGHT_DIGITS = 4
 _TF_PREFIX = "mw_tf_adj_"
 _BATCH_ROWS = 50_000
@@ -86,7 +86,7 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
             return zip(*(column(name, _WEIGHT_DIGITS) for name in names), strict=True)
 
         rows = zip(column("unique_id_l"), column("unique_id_r"), merged_flags(batch, merge_threshold).to_pylist(),
-                   column("match_probability", _PROBABILITY_DIGITS), column("match_weight", _WEIGHT_DIGITS),
+                   column("match_probability", PROBABILITY_DIGITS), column("match_weight", _WEIGHT_DIGITS),
                    per_row(weight_columns), per_row(tf_columns), strict=True)
         for left, right, merged, shown_probability, weight, weights, adjustments in rows:
             yield {
@@ -142,7 +142,7 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
             probability = slim.column("match_probability")
             rounded = pa.table({
                 "record_l": slim.column("unique_id_l"), "record_r": slim.column("unique_id_r"),
-                "match_probability": pc.round(probability, _PROBABILITY_DIGITS),
+                "match_probability": pc.round(probability, PROBABILITY_DIGITS),
                 "match_weight": pc.round(slim.column("match_weight"), _WEIGHT_DIGITS),
                 "merged": merged_flags(slim, merge_threshold),
                 **{c: pc.round(slim.column(c), _WEIGHT_DIGITS) for c in (*weights, *adjustments)},
@@ -185,13 +185,13 @@ class PairOutcome:
         """Lone records joined to an entity, each with its share (``resolution.link.lone_records``):
         no merged pair ties them in, so the share is their probability."""
         for record, share in shares:
-            self.probability[record] = round(share, _PROBABILITY_DIGITS)
+            self.probability[record] = round(share, PROBABILITY_DIGITS)
 
     def add(self, pairs: pa.Table, merge_threshold: float) -> None:
         """Count Splink's scored ``pairs`` in (columnar: no row becomes a dictionary)."""
         if pairs.num_rows == 0:
             return
-        rounded = pc.round(pairs.column("match_probability"), _PROBABILITY_DIGITS)
+        rounded = pc.round(pairs.column("match_probability"), PROBABILITY_DIGITS)
         merged = merged_flags(pairs, merge_threshold)
         count = pc.sum(merged).as_py() or 0
         self.merged += count

@@ -31,8 +31,10 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from resolution.link.conflicts import Exclusive
+from resolution.link.conflicts import Exclusive, exclusive_values
+from resolution.link.evidence import PROBABILITY_DIGITS
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Attached:
 
 def attached_rows(entity_type: str, attached: Sequence[Attached]) -> list[dict[str, Any]]:
     """``attached.csv`` rows (``run_folder.ATTACHED_COLUMNS``) of one entity type's joins."""
-    return [{"entity_type": entity_type, **asdict(a), "share": round(a.share, 4)} for a in attached]
+    return [{"entity_type": entity_type, **asdict(a), "share": round(a.share, PROBABILITY_DIGITS)} for a in attached]
 
 
 def attachment_reason(row: Mapping[str, Any]) -> str:
@@ -87,27 +89,27 @@ def _quoted(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
-def _no_exclusive_value(exclusives: Sequence[Exclusive]) -> str:
-    tests = []
+def _holds_exclusive(table: pa.Table, exclusives: Sequence[Exclusive]) -> pa.ChunkedArray | pa.Array:
+    """Per row of ``table``, whether it holds a value of some exclusive field (as the split counts them)."""
+    holds: pa.ChunkedArray | pa.Array = pa.array([False] * table.num_rows, pa.bool_())
     for exclusive in exclusives:
-        column = _quoted(exclusive.column)
-        if exclusive.length is None:
-            tests.append(f"coalesce({column}, '') = ''")
-        else:
-            tests.append(f"coalesce(length({column}), 0) <> {int(exclusive.length)}")
-    return " and ".join(tests) or "true"
+        column = pa.table({exclusive.column: table.column(exclusive.column).cast(pa.string())})
+        holds = pc.or_(holds, pc.is_valid(exclusive_values(column, exclusive)))
+    return holds
 
 
-def _alike_names(edits: int) -> str:
-    """SQL giving (lone name, cluster name) pairs from ``lone_names`` and ``all_names``."""
+def _alike_names(edits: int, name: str) -> str:
+    """SQL giving (lone name, a record's name alike) pairs from ``lone_names`` and the ``records``'
+    column ``name`` (quoted)."""
     if edits == 0:
-        return "select n as lone_name, n as name from lone_names where n in (select n from all_names)"
+        return "select n as lone_name, n as name from lone_names"
     if edits != 1:
         raise ValueError(f"LoneRule.edits is 0 or 1, not {edits}")
     # names one edit apart share a deletion key (the name itself, or it with one letter deleted)
     keys = "unnest(list_concat([n], list_transform(range(1, length(n) + 1), lambda i: substr(n, 1, i - 1) || substr(n, i + 1))))"
     return f"""
-        with lone_keys as (select n, {keys} as k from lone_names),
+        with all_names as (select distinct {name} as n from records where {name} is not null),
+             lone_keys as (select n, {keys} as k from lone_names),
              all_keys as (select n, {keys} as k from all_names)
         select distinct l.n as lone_name, a.n as name
         from lone_keys l join all_keys a on l.k = a.k
@@ -129,9 +131,10 @@ def attach_lone_records(
     incremental run's new ones); the others still count as candidates."""
     if table.num_rows < 2:
         return {}, []
-    columns = sorted({rule.name_column, *rule.agree, *(e.column for e in exclusives)})
+    columns = sorted({rule.name_column, *rule.agree})
     features = pa.table({"unique_id": table.column("unique_id").cast(pa.string()),
-                         **{c: table.column(c).cast(pa.string()) for c in columns}})
+                         **{c: table.column(c).cast(pa.string()) for c in columns},
+                         "holds_exclusive": _holds_exclusive(table, exclusives)})
     # the dictionary's own strings, not a new one per record: at a million records, a new list of
     # 678k key strings left the resident memory about 70 MB higher through the entities (measured)
     assigned = pa.table({"unique_id": pa.array(list(clusters), pa.string()),
@@ -146,12 +149,17 @@ def attach_lone_records(
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 2")
+        movable_only = ""
+        if movable is not None:
+            connection.register("movable", pa.table({"unique_id": pa.array(sorted(movable), pa.string())}))
+            movable_only = " and r.unique_id in (select unique_id from movable)"
         connection.register("features", features)
         connection.register("assigned", assigned)
         blanks_as_null = ", ".join(f"nullif(f.{_quoted(c)}, '') as {_quoted(c)}" for c in columns)
         connection.execute(f"""
             create temp table records as
-            select f.unique_id, a.cluster_id, {blanks_as_null} from features f join assigned a using (unique_id)""")
+            select f.unique_id, a.cluster_id, f.holds_exclusive, {blanks_as_null}
+            from features f join assigned a using (unique_id)""")
         connection.unregister("features")
         connection.unregister("assigned")
         del features, assigned
@@ -162,10 +170,9 @@ def attach_lone_records(
         connection.execute(f"""
             create temp table lone as
             select r.* from records r join sizes s using (cluster_id)
-            where s.records = 1 and r.{name} is not null and {_no_exclusive_value(exclusives)}""")
+            where s.records = 1 and r.{name} is not null and not r.holds_exclusive{movable_only}""")
         connection.execute(f"create temp table lone_names as select distinct {name} as n from lone")
-        connection.execute(f"create temp table all_names as select distinct {name} as n from records where {name} is not null")
-        connection.execute(f"create temp table alike as {_alike_names(rule.edits)}")
+        connection.execute(f"create temp table alike as {_alike_names(rule.edits, name)}")
         joined = connection.execute(f"""
             with candidates as (
                 select distinct l.unique_id as record, l.{name} as lone_name, c.cluster_id
@@ -201,8 +208,6 @@ def attach_lone_records(
     moved: dict[str, str] = {}
     attached: list[Attached] = []
     for record, lone_name, cluster_id, entity_records, candidate_records in joined:
-        if movable is not None and record not in movable:
-            continue
         partner, partner_name = partners[record].split(chr(31), 1)
         moved[record] = cluster_id
         attached.append(Attached(record, partner, lone_name, partner_name, int(entity_records), int(candidate_records)))
