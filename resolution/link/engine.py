@@ -2,10 +2,12 @@
 
 Training needs no labels: the prior comes from deterministic rules with an assumed recall, u
 probabilities from random sampling, m probabilities from EM sessions. A saved model (``--model``)
-skips training. Pairs at or above the review threshold are kept with their per-comparison match
-weights (``mw_*``) as evidence; clusters are connected components at the merge threshold, split
-where they would join two values of a field one entity holds once (``resolution.link.conflicts``). The
-engine is chosen by ``backend`` (see ``resolution.link.backends``); the steps are the same on both.
+skips training. Prediction runs over one row per profile of records alike in every column the
+model reads, and the pairs are spread to the records (``resolution.link.profiles``). Pairs at or
+above the review threshold are kept with their per-comparison match weights (``mw_*``) as
+evidence; clusters are connected components at the merge threshold, split where they would join
+two values of a field one entity holds once (``resolution.link.conflicts``). The engine is chosen
+by ``backend`` (see ``resolution.link.backends``); the steps are the same on both.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from splink import Linker
+from splink import Linker, block_on
+from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.database_api import DatabaseAPI
 
 from resolution.errors import LinkageError
 from resolution.link import company, person, vessel
-from resolution.link.backends import AUTO_MEMORY_LIMIT, memory_cap, open_backend
+from resolution.link.backends import AUTO_MEMORY_LIMIT, LinkBackend, memory_cap, open_backend
 from resolution.link.conflicts import KeptApart, merged_after_split
 from resolution.link.conflicts import split_conflicts as split_clusters
 from resolution.link.evidence import empty_pairs, evidence_columns
@@ -33,6 +36,7 @@ from resolution.link.features import feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
 from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
+from resolution.link.profiles import PROFILE_ID, Profiles, record_profiles, spread_pairs
 from resolution.models import EntityType, Record
 
 log = logging.getLogger(__name__)
@@ -51,8 +55,9 @@ class LinkResult:
     clusters: dict[str, str]
     trained: bool
     training_notes: list[str]
-    # seconds per step: "key groups" (the pairs of groups for the swapped key rules), "prepare"
-    # (register, u, term frequencies), "train", "predict", "cluster"
+    # seconds per step: "profiles" (``resolution.link.profiles``), "key groups" (the pairs of groups
+    # for the swapped key rules), "prepare" (register, u, term frequencies), "train", "predict"
+    # (over the profiles, spread to the records), "cluster"
     seconds: dict[str, float] = field(default_factory=dict)
     # levels that predict with Splink's default m or u (see ``untrained_levels``)
     untrained: list[str] = field(default_factory=list)
@@ -168,6 +173,7 @@ class PreparedLinker:
     settings: dict[str, Any] | str
     table: pa.Table  # the records as registered
     tf_tables: dict[str, str]  # term-frequency column -> name of its registered lookup table
+    tf_lookups: dict[str, Any] = field(default_factory=dict)  # term-frequency column -> its SplinkDataFrame
 
 
 def prepare_linker(
@@ -185,13 +191,55 @@ def prepare_linker(
     linker = Linker(records, settings, log_level=None)
     tf_source = Linker(distinct, settings, log_level=None)
     tf_tables: dict[str, str] = {}
+    tf_lookups: dict[str, Any] = {}
     for column in spec.tf_columns:
         computed = tf_source.table_management.compute_tf_table(column)
         tf_tables[column] = f"{name}_tf_{column}"
-        frozen = db_api.register(computed.as_pyarrow_table(), table_name=tf_tables[column])
+        frozen = tf_lookups[column] = db_api.register(computed.as_pyarrow_table(), table_name=tf_tables[column])
         linker.table_management.register_term_frequency_lookup(frozen, column)
     db_api.delete_tables_created_by_splink_from_db()
-    return PreparedLinker(linker, records, settings, table, tf_tables)
+    return PreparedLinker(linker, records, settings, table, tf_tables, tf_lookups)
+
+
+def _predict_over_profiles(  # noqa: PLR0913
+    engine: LinkBackend, prepared: PreparedLinker, spec: ModelSpec, scored: pa.Table, profiles: Profiles,
+    review_threshold: float, memory_limit: str,
+) -> pa.Table:
+    """The records' pairs at or above ``review_threshold`` with their evidence columns, ordered by
+    the ids, predicted over their profiles (``resolution.link.profiles``) with ``prepared``'s
+    trained model: Splink scores ``scored`` (the profiles, with the key rules' group pairs) and each
+    profile's twin pair, and the pairs are spread to the records."""
+    db_api = engine.db_api
+    name = spec.entity_type
+    linker = Linker(db_api.register(scored, dataset_display_name=f"{name}_profiles"),
+                    prepared.linker.misc.save_model_to_json(), log_level=None)
+    for column, lookup in prepared.tf_lookups.items():
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+    swap_in_group_pair_rules(linker, spec.key_groups)  # after saving: the saved model keeps the key rules
+    # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
+    # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
+    # pass is faster: 678k companies took 153 s in 25 chunks of 150k and 64 s in one; 2.07M
+    # took 131.8 s in 2 x 2 chunks and 82.5 s in one, with no higher peak (DuckDB spills at
+    # its memory limit). Larger inputs than that were never measured in one pass.
+    chunks = max(1, -(-scored.num_rows // CHUNK_ROWS))
+    predictions = linker.inference.predict(
+        threshold_match_probability=review_threshold,
+        num_chunks_left=chunks if chunks > 1 else None,
+        num_chunks_right=chunks if chunks > 1 else None,
+    )
+    # only the evidence columns leave the engine: with the other retained columns (both sides'
+    # values, exploded keys, gammas) this table set a million-record run's peak (12.1 -> 9.4 GiB)
+    kept = ", ".join(evidence_columns(column.unquote().name for column in predictions.columns))
+    profile_pairs = engine.fetch(predictions, kept)
+    twin_pairs = profile_pairs.slice(0, 0)
+    if profiles.twins.num_rows:
+        twins = db_api.register(profiles.twins, dataset_display_name=f"{name}_twins")
+        twin_predictions = linker.inference.predict_within(
+            twins, blocking_rules_to_generate_predictions=[block_on(PROFILE_ID)],
+            threshold_match_probability=review_threshold, warning_mode="never",
+        )
+        twin_pairs = engine.fetch(twin_predictions, kept)
+    return spread_pairs(profile_pairs, twin_pairs, profiles.members, memory_limit=memory_limit)
 
 
 def untrained_levels(linker: Linker) -> list[str]:
@@ -341,8 +389,11 @@ def link_entity_type(  # noqa: PLR0913
         clock = now
 
     try:
+        profiles = record_profiles(table, memory_limit=memory_limit)
+        step("profiles")
+        scored = profiles.table
         for groups in spec.key_groups:
-            table = with_group_pairs(table, groups, memory_limit=memory_limit)
+            scored = with_group_pairs(scored, groups, memory_limit=memory_limit)
     except Exception as exc:
         raise _link_error(entity_type, backend, memory_limit, exc) from exc
     if spec.key_groups:
@@ -356,34 +407,21 @@ def link_entity_type(  # noqa: PLR0913
         db_api = engine.db_api
         splink_logger.propagate = False
         trained = model_path is None
-        linker = prepare_linker(
+        prepared = prepare_linker(
             db_api, spec, table, name=entity_type, settings=str(model_path) if model_path else None, seed=seed
-        ).linker
+        )
+        linker = prepared.linker
         step("prepare")
         if trained:
             _train(linker, spec, notes, table.num_rows)
         linker.misc.save_model_to_json(str(out_dir / f"model_{entity_type}.json"), overwrite=True)
         untrained = untrained_levels(linker)
-        swap_in_group_pair_rules(linker, spec.key_groups)  # after saving: the saved model keeps the key rules
         step("train")
-        # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
-        # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
-        # pass is faster: 678k companies took 153 s in 25 chunks of 150k and 64 s in one; 2.07M
-        # took 131.8 s in 2 x 2 chunks and 82.5 s in one, with no higher peak (DuckDB spills at
-        # its memory limit). Larger inputs than that were never measured in one pass.
-        chunks = max(1, -(-table.num_rows // CHUNK_ROWS))
-        predictions = linker.inference.predict(
-            threshold_match_probability=review_threshold,
-            num_chunks_left=chunks if chunks > 1 else None,
-            num_chunks_right=chunks if chunks > 1 else None,
-        )
-        # only the evidence columns leave the engine: with the other retained columns (both sides'
-        # values, exploded keys, gammas) this table set a million-record run's peak (12.1 -> 9.4 GiB)
-        kept = evidence_columns(column.unquote().name for column in predictions.columns)
-        pairs = engine.fetch(predictions, ", ".join(kept), order_by="unique_id_l, unique_id_r")
+        pairs = _predict_over_profiles(engine, prepared, spec, scored, profiles, review_threshold, memory_limit)
         step("predict")
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=merge_threshold
+        clustered = cluster_pairwise_predictions_at_threshold(
+            prepared.records, db_api.register(pairs, dataset_display_name=f"{entity_type}_pairs"), db_api,
+            "unique_id", threshold_match_probability=merge_threshold,
         )
         cluster_table = engine.fetch(clustered, "unique_id, cluster_id")
         step("cluster")
