@@ -267,8 +267,23 @@ def _train(linker: Linker, spec: ModelSpec, notes: list[str], record_count: int)
     except Exception as exc:  # Splink raises plain exceptions when a rule finds no pairs
         notes.append(f"prior kept at default: {exc}")
     _keep_prior_inside_zero_and_one(linker, notes, record_count)
+    if _every_m_fixed(linker):
+        log.info("%s model: every m probability is fixed, so no EM session is run", spec.entity_type)
+        return
     for rule in spec.em_blocking_rules:
         _em_session(linker, rule, notes)
+
+
+def _every_m_fixed(linker: Linker) -> bool:
+    """Whether EM has nothing to estimate: every level of every comparison but the null levels
+    has its m probability fixed (u comes from random sampling; EM keeps u and the prior as they
+    are). The person model is so, and its EM session over the pairs of namesakes took 30 s of a
+    three-million-record run to change nothing (docs/benchmarks.md)."""
+    return all(
+        level.is_null_level or level._fix_m_probability  # noqa: SLF001 (Splink 5 has no getter)
+        for comparison in linker._settings_obj.comparisons  # noqa: SLF001
+        for level in comparison.comparison_levels
+    )
 
 
 def _em_session(linker: Linker, rule: Any, notes: list[str]) -> None:

@@ -221,3 +221,44 @@ def test_duckdb_out_of_memory_is_a_short_error_that_names_the_cap(
     assert "DuckDB ran out of memory at its cap of 8MB (Out of Memory Error" in message
     assert "TRACEGRAPH_DUCKDB_MEMORY_LIMIT" in message
     assert "select" not in message.lower() and len(message) < 400
+
+
+def test_a_model_whose_every_m_is_fixed_trains_without_em_to_the_same_model(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EM estimates m alone (u and the prior stay): with every m fixed (the person model) its
+    session changed nothing and took half a minute at three million records, so it is skipped."""
+    from resolution.link import engine
+    from resolution.link.features import features
+    from resolution.models import EntityType
+    from resolution.sources import read_inputs
+
+    records = [r for r in read_inputs(small_world.inputs).records if r.entity_type is EntityType.PERSON]
+    rows = [features(r) for r in records]
+    sessions: list[object] = []
+    run_session = engine._em_session
+    monkeypatch.setattr(engine, "_em_session", lambda *args: sessions.append(args[1]) or run_session(*args))
+
+    def model(folder: str) -> dict:
+        (tmp_path / folder).mkdir()
+        engine.link_entity_type("person", rows, out_dir=tmp_path / folder, seed=1, merge_threshold=0.7,
+                                review_threshold=0.3)
+        saved = json.loads((tmp_path / folder / "model_person.json").read_text())
+        saved.pop("linker_uid")
+        return saved
+
+    skipped = model("skipped")
+    assert sessions == []
+    monkeypatch.setattr(engine, "_every_m_fixed", lambda _linker: False)
+    with_em = model("em")
+    assert len(sessions) == len(engine.SPECS["person"]().em_blocking_rules) > 0
+    assert skipped == with_em
+    # a model with an m to learn still runs its sessions (vessel names, company countries)
+    monkeypatch.undo()
+    sessions.clear()
+    monkeypatch.setattr(engine, "_em_session", lambda *args: sessions.append(args[1]) or run_session(*args))
+    vessels = [features(r) for r in read_inputs(small_world.inputs).records if r.entity_type is EntityType.VESSEL]
+    (tmp_path / "vessel").mkdir()
+    engine.link_entity_type("vessel", vessels, out_dir=tmp_path / "vessel", seed=1, merge_threshold=0.7,
+                            review_threshold=0.3)
+    assert len(sessions) == len(engine.SPECS["vessel"]().em_blocking_rules) > 0
