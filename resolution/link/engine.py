@@ -231,6 +231,9 @@ def _predict_over_profiles(  # noqa: PLR0913
     # values, exploded keys, gammas) this table set a million-record run's peak (12.1 -> 9.4 GiB)
     kept = ", ".join(evidence_columns(column.unquote().name for column in predictions.columns))
     profile_pairs = engine.fetch(predictions, kept)
+    # the engine's tables of scored pairs hold every retained column: dropped before the pairs are
+    # spread beside them (a second DuckDB), which set a million-record run's peak otherwise
+    predictions.drop_table_from_database_and_remove_from_cache()
     twin_pairs = profile_pairs.slice(0, 0)
     if profiles.twins.num_rows:
         twins = db_api.register(profiles.twins, dataset_display_name=f"{name}_twins")
@@ -239,6 +242,7 @@ def _predict_over_profiles(  # noqa: PLR0913
             threshold_match_probability=review_threshold, warning_mode="never",
         )
         twin_pairs = engine.fetch(twin_predictions, kept)
+        twin_predictions.drop_table_from_database_and_remove_from_cache()
     return spread_pairs(profile_pairs, twin_pairs, profiles.members, memory_limit=memory_limit)
 
 
