@@ -211,10 +211,13 @@ def _predict_over_profiles(  # noqa: PLR0913
     profile's twin pair, and the pairs are spread to the records."""
     db_api = engine.db_api
     name = spec.entity_type
-    linker = Linker(db_api.register(scored, dataset_display_name=f"{name}_profiles"),
-                    prepared.linker.misc.save_model_to_json(), log_level=None)
-    for column, lookup in prepared.tf_lookups.items():
-        linker.table_management.register_term_frequency_lookup(lookup, column)
+    if profiles.one_per_record and not spec.key_groups:  # the records are the profiles, as registered
+        linker = prepared.linker
+    else:
+        linker = Linker(db_api.register(scored, dataset_display_name=f"{name}_profiles"),
+                        prepared.linker.misc.save_model_to_json(), log_level=None)
+        for column, lookup in prepared.tf_lookups.items():
+            linker.table_management.register_term_frequency_lookup(lookup, column)
     swap_in_group_pair_rules(linker, spec.key_groups)  # after saving: the saved model keeps the key rules
     # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
     # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one

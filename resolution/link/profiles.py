@@ -22,6 +22,11 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 PROFILE_ID = "profile_id"
+MAX_PROFILE_SHARE = 0.9
+"""Records are grouped into profiles only when there are at most this many profiles per record:
+otherwise each record is its own profile and nothing is spread (at a million records the 57,806
+vessels are 56,759 profiles, and their prediction took 1.0 s over profiles against 0.6 s over
+the records; docs/benchmarks.md)."""
 # the columns no comparison or blocking rule reads (a test checks each model): the record's id, and
 # its source, which the pairs retain but nothing scores
 NOT_COMPARED = ("unique_id", "source")
@@ -44,6 +49,18 @@ class Profiles:
     def record_count(self) -> int:
         return self.members.num_rows
 
+    @property
+    def one_per_record(self) -> bool:
+        """Each record is its own profile (no twins): the profiles' pairs are the records'."""
+        return self.table.num_rows == self.members.num_rows
+
+    @classmethod
+    def each_record(cls, table: pa.Table) -> Profiles:
+        """Each record of ``table`` its own profile."""
+        ids = table.column("unique_id")
+        return cls(table, table.slice(0, 0).append_column(PROFILE_ID, ids.slice(0, 0)),
+                   pa.table({"unique_id": ids, PROFILE_ID: ids}))
+
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -51,7 +68,8 @@ def _quoted(name: str) -> str:
 
 def record_profiles(table: pa.Table, *, memory_limit: str = "4GB") -> Profiles:
     """Group ``table``'s records (a model's feature rows) by every column but ``NOT_COMPARED``;
-    nulls group with nulls. Profiles are ordered by their id."""
+    nulls group with nulls. Profiles are ordered by their id. With more than
+    ``MAX_PROFILE_SHARE`` profiles per record, each record is its own profile."""
     import duckdb  # Splink's own dependency; used whatever the backend, on this table alone
 
     profile = ", ".join(_quoted(c) for c in table.column_names if c not in NOT_COMPARED)
@@ -73,6 +91,8 @@ def record_profiles(table: pa.Table, *, memory_limit: str = "4GB") -> Profiles:
         members = con.sql(f"select unique_id, {PROFILE_ID} from ranked").to_arrow_table()
     finally:
         con.close()
+    if profiles.num_rows > MAX_PROFILE_SHARE * table.num_rows:
+        return Profiles.each_record(table)
     return Profiles(profiles.cast(table.schema), twins, members)
 
 
@@ -82,6 +102,10 @@ def spread_pairs(profile_pairs: pa.Table, twin_pairs: pa.Table, members: pa.Tabl
     their records, each twin pair (a profile against its copy) for every two records of the
     profile. Columns as in ``profile_pairs``; the smaller id on the left; ordered by the ids."""
     import duckdb
+
+    if members.num_rows == 0 or members.column("unique_id").equals(members.column(PROFILE_ID)):
+        # each record its own profile: Splink's pairs are the records' (smaller id on the left)
+        return profile_pairs.sort_by([("unique_id_l", "ascending"), ("unique_id_r", "ascending")])
 
     if twin_pairs.num_rows == 0:  # an empty Arrow table of no columns cannot be unioned
         twin_pairs = profile_pairs.slice(0, 0)

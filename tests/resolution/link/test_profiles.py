@@ -30,6 +30,22 @@ def test_records_alike_but_for_id_and_source_are_one_profile_nulls_alike() -> No
         ("a", "a", "wang"), ("b", "a", "wang"), ("d", "d", None), ("e", "d", None)]
 
 
+def test_records_are_grouped_only_when_the_profiles_save_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    from resolution.link import profiles as module
+
+    table = _rows(*((f"r{i}", "s", f"name {i}", None) for i in range(9)), ("r9", "t", "name 0", None))
+    grouped = record_profiles(table)  # 9 profiles of 10 records: 0.9 per record, the most grouped
+    assert grouped.table.num_rows == 9 and not grouped.one_per_record
+    monkeypatch.setattr(module, "MAX_PROFILE_SHARE", 0.85)
+    alone = record_profiles(table)
+    assert alone.one_per_record and alone.table.equals(table) and alone.twins.num_rows == 0
+    assert alone.members.column("profile_id").equals(table.column("unique_id"))
+    # nothing to spread: the pairs come back ordered, as they are
+    pairs = pa.table({"unique_id_l": ["r2", "r0"], "unique_id_r": ["r5", "r9"], "match_probability": [0.4, 0.9]})
+    spread = spread_pairs(pairs, alone.twins, alone.members)
+    assert spread.column("unique_id_l").to_pylist() == ["r0", "r2"] and spread.schema == pairs.schema
+
+
 def test_spread_pairs_give_every_two_records_of_two_profiles_and_of_one_profile_smaller_id_left() -> None:
     members = pa.table({"unique_id": ["a", "z", "m", "b", "c", "q"], "profile_id": ["a", "a", "m", "b", "b", "q"]})
     profile_pairs = pa.table({"unique_id_l": ["a", "b"], "unique_id_r": ["m", "q"],
@@ -59,13 +75,15 @@ def test_no_model_compares_what_profiles_leave_out() -> None:
                 assert f'"{column}' not in sql and f"{column}_l" not in sql, (spec.entity_type, column)
 
 
+@pytest.mark.parametrize("grouped", [True, False], ids=["grouped", "one-per-record"])
 @pytest.mark.parametrize("entity_type", ["company", "person", "vessel"])
 def test_predicting_over_profiles_gives_the_pairs_and_clusters_of_predicting_over_records(
-    entity_type: str, small_world, tmp_path: Path
+    entity_type: str, grouped: bool, small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from splink import DuckDBAPI
 
     from resolution.link import engine
+    from resolution.link import profiles as module
     from resolution.link.evidence import evidence_columns
     from resolution.link.features import features
     from resolution.models import EntityType
@@ -77,8 +95,12 @@ def test_predicting_over_profiles_gives_the_pairs_and_clusters_of_predicting_ove
     rows = [features(r, with_typo_keys=entity_type != "company") for r in records]
     spec = engine.SPECS[entity_type]()
     table = engine.arrow_table(spec, rows)
+    monkeypatch.setattr(module, "MAX_PROFILE_SHARE", 1.0 if grouped else 0.0)  # always / never grouped
     profiles = record_profiles(table)
-    assert profiles.twins.num_rows >= 10 and profiles.table.num_rows < len(records)
+    if grouped:
+        assert profiles.twins.num_rows >= 10 and profiles.table.num_rows < len(records)
+    else:
+        assert profiles.one_per_record and profiles.twins.num_rows == 0
 
     # every candidate pair is kept (review threshold 0); clusters as Splink makes them
     result = engine.link_entity_type(entity_type, table, out_dir=tmp_path, seed=1, merge_threshold=0.7,
