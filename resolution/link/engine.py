@@ -135,26 +135,41 @@ def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
     A row that lacks some of those columns and agrees on the others with a fuller row is not a
     distinct thing either (``Wu Minghua`` without a birth year beside ``Wu Minghua, 1990``): it is
     dropped too, so a name's term frequency counts the people it may name, not how often one of
-    them is mentioned. Rows with none of the columns are all kept. Only the distinct columns
-    become Python values; the rows kept are taken from ``table`` by position."""
-    if spec.distinct_columns:
-        keys = list(zip(*(table.column(c).to_pylist() for c in spec.distinct_columns), strict=True))
-    else:
-        keys = [()] * table.num_rows
-    covered: set[tuple[Any, ...]] = set()  # each full key, and each of it with parts blanked
-    for full in keys:
-        if None not in full:
-            for blanked in itertools.product(*((part, None) for part in full)):
-                covered.add(blanked)
-    seen: set[tuple[Any, ...]] = set()
-    kept: list[int] = []
-    for position, row_key in enumerate(keys):
-        if all(part is None for part in row_key):
-            kept.append(position)
-        elif row_key not in seen and (None not in row_key or row_key not in covered):
-            seen.add(row_key)
-            kept.append(position)
-    return table.take(pa.array(kept, pa.int64()))
+    them is mentioned. Rows with none of the columns are all kept. Of each group the first row is
+    kept, and the rows keep their order. Told in DuckDB (at a million records 5.3 s for the firms
+    in Python); only the positions of the rows kept come back, and they are taken from ``table``."""
+    import duckdb  # Splink's own dependency; used whatever the backend, on these columns alone
+
+    columns = list(spec.distinct_columns)
+    if not columns or table.num_rows == 0:
+        return table
+    quoted = [f'"{c}"' for c in columns]
+    keys = table.select(columns).append_column("pos", pa.array(range(table.num_rows), pa.int64()))
+    # a row lacking some columns is covered when a full row agrees on the others: one anti join
+    # per pattern of missing columns
+    patterns = [present for size in range(1, len(columns)) for present in itertools.combinations(quoted, size)]
+    partial = " union all ".join(
+        f"select k.pos from firsts k anti join fulls f using ({', '.join(present)}) "
+        f"where {' and '.join(f'k.{c} is not null' for c in present)} "
+        f"and {' and '.join(f'k.{c} is null' for c in quoted if c not in present)}"
+        for present in patterns
+    )
+    con = duckdb.connect()
+    try:
+        con.register("keys", keys)
+        sql = f"""
+            with firsts as (select min(pos) as pos, {', '.join(quoted)} from keys group by all),
+            fulls as (select {', '.join(quoted)} from firsts where {' and '.join(f'{c} is not null' for c in quoted)})
+            select pos from keys where {' and '.join(f'{c} is null' for c in quoted)}
+            union all
+            select pos from firsts where {' and '.join(f'{c} is not null' for c in quoted)}
+            {'union all ' + partial if partial else ''}
+            order by pos
+        """
+        kept = con.sql(sql).to_arrow_table().column("pos")
+    finally:
+        con.close()
+    return table.take(kept)
 
 
 def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:

@@ -1,8 +1,11 @@
 import csv
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resolution.evaluate import evaluate_run
 from resolution.pipeline import RunSummary
@@ -99,6 +102,35 @@ def test_distinct_rows_drop_a_row_that_only_lacks_what_a_fuller_row_has() -> Non
     distinct = distinct_rows(spec(), arrow_table(spec(), rows))
     assert distinct.column("unique_id").to_pylist() == ["a", "d", "e", "g", "h"]
     assert distinct.schema == arrow_table(spec(), rows).schema  # whole rows, every column kept
+
+
+def _distinct_positions(keys: list[tuple]) -> list[int]:
+    """The rule of ``distinct_rows``, a row at a time: the first row of each key; a key lacking
+    some parts only when no full key agrees with its other parts; every row lacking all parts."""
+    covered = {blanked for full in keys if None not in full
+               for blanked in itertools.product(*((part, None) for part in full))}
+    seen: set[tuple] = set()
+    kept = []
+    for position, key in enumerate(keys):
+        if all(part is None for part in key):
+            kept.append(position)
+        elif key not in seen and (None not in key or key not in covered):
+            seen.add(key)
+            kept.append(position)
+    return kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[st.sampled_from([None, "a", "b"])] * 3), max_size=25))
+def test_distinct_rows_keep_the_first_row_of_each_key_unless_a_fuller_row_covers_it(keys: list[tuple]) -> None:
+    from resolution.link.company import spec
+    from resolution.link.engine import arrow_table, distinct_rows
+
+    assert spec().distinct_columns == ("name_compact", "country", "address_std")
+    rows = [{"unique_id": str(i), "name_compact": a, "country": b, "address_std": c}
+            for i, (a, b, c) in enumerate(keys)]
+    kept = distinct_rows(spec(), arrow_table(spec(), rows)).column("unique_id").to_pylist()
+    assert kept == [str(i) for i in _distinct_positions(keys)]
 
 
 def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: Path) -> None:
