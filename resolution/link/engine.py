@@ -37,6 +37,7 @@ from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pair
 from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
 from resolution.link.profiles import PROFILE_ID, Profiles, record_profiles, spread_pairs
+from resolution.link.sql import identifier
 from resolution.models import EntityType, Record
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
     columns = list(spec.distinct_columns)
     if not columns or table.num_rows == 0:
         return table
-    quoted = [f'"{c}"' for c in columns]
+    quoted = [identifier(c) for c in columns]
     keys = table.select(columns).append_column("pos", pa.array(range(table.num_rows), pa.int64()))
     # a row lacking some columns is covered when a full row agrees on the others: one anti join
     # per pattern of missing columns

@@ -18,6 +18,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from resolution.link.sql import identifier, literal
+
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 MERGED = "merged"
 PROBABILITY_DIGITS = 6
@@ -101,15 +103,11 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
             }
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _weights_map(columns: list[str], prefix: str) -> str:
     """DuckDB SQL: a map of each ``prefix`` column's name (without the prefix) to its value, keys in
     order, null values left out; what ``evidence_rows`` makes as a dictionary."""
     entries = ", ".join(
-        f"{{'k': {_literal(column.removeprefix(prefix))}, 'v': {_quoted(column)}::DOUBLE}}"
+        f"{{'k': {literal(column.removeprefix(prefix))}, 'v': {identifier(column)}::DOUBLE}}"
         for column in sorted(columns, key=lambda c: c.removeprefix(prefix))
     )
     if not entries:
@@ -151,9 +149,9 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
             parts.append(part)
             con.register("pairs", rounded)
             con.execute(
-                f"copy (select {_literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
+                f"copy (select {literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
                 f"record_l, record_r, {_weights_map(adjustments, _TF_PREFIX)} as tf_adjustments, "
-                f"{_weights_map(weights, 'mw_')} as weights from pairs) to {_literal(str(part))} (format json)"
+                f"{_weights_map(weights, 'mw_')} as weights from pairs) to {literal(str(part))} (format json)"
             )
             con.unregister("pairs")
         with path.open("wb") as handle:
@@ -164,11 +162,6 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
         con.close()
         for part in parts:
             part.unlink(missing_ok=True)
-
-
-def _literal(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass

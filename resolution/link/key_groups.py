@@ -40,6 +40,8 @@ from splink import Linker, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking import BlockingRule, ExplodingBlockingRule
 
+from resolution.link.sql import identifier
+
 log = logging.getLogger(__name__)
 
 _GROUP_PAIRS_SQL = """
@@ -88,10 +90,10 @@ class KeyGroups:
 
 
 def _sql(groups: KeyGroups) -> str:
-    keys = f'"{groups.keys}"'
-    group = f'"{groups.group}"' if groups.group else keys
+    keys = identifier(groups.keys)
+    group = identifier(groups.group) if groups.group else keys
     if groups.covered_by:
-        covered = f'"{groups.covered_by}"'
+        covered = identifier(groups.covered_by)
         differs = f"count(distinct {covered}) > 1 or count({covered}) < count(*)"
     else:
         differs = "true"

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 
 from resolution.link.conflicts import Exclusive, exclusive_values
 from resolution.link.evidence import PROBABILITY_DIGITS
+from resolution.link.sql import identifier
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,6 @@ def attachment_reason(row: Mapping[str, Any]) -> str:
     return (f"{row['record']} ({row['name']!r}) joined alone through its name: like {row['joined_record']} "
             f"({row['joined_name']!r}); this entity held {row['entity_records']} of the "
             f"{row['candidate_records']} records {alike} (share {float(row['share']):.2f})")
-
-
-def _quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 def _holds_exclusive(table: pa.Table, exclusives: Sequence[Exclusive]) -> pa.ChunkedArray | pa.Array:
@@ -139,11 +136,11 @@ def attach_lone_records(
     # 678k key strings left the resident memory about 70 MB higher through the entities (measured)
     assigned = pa.table({"unique_id": pa.array(list(clusters), pa.string()),
                          "cluster_id": pa.array(list(clusters.values()), pa.string())})
-    name = _quoted(rule.name_column)
-    held = ", ".join(f"list(distinct {_quoted(c)}) filter (where {_quoted(c)} is not null) as {_quoted(c)}"
+    name = identifier(rule.name_column)
+    held = ", ".join(f"list(distinct {identifier(c)}) filter (where {identifier(c)} is not null) as {identifier(c)}"
                      for c in rule.agree)
     agree = " and ".join(
-        f"(l.{_quoted(c)} is null or coalesce(len(v.{_quoted(c)}), 0) = 0 or list_contains(v.{_quoted(c)}, l.{_quoted(c)}))"
+        f"(l.{identifier(c)} is null or coalesce(len(v.{identifier(c)}), 0) = 0 or list_contains(v.{identifier(c)}, l.{identifier(c)}))"
         for c in rule.agree
     ) or "true"
     connection = duckdb.connect()
@@ -155,7 +152,7 @@ def attach_lone_records(
             movable_only = " and r.unique_id in (select unique_id from movable)"
         connection.register("features", features)
         connection.register("assigned", assigned)
-        blanks_as_null = ", ".join(f"nullif(f.{_quoted(c)}, '') as {_quoted(c)}" for c in columns)
+        blanks_as_null = ", ".join(f"nullif(f.{identifier(c)}, '') as {identifier(c)}" for c in columns)
         connection.execute(f"""
             create temp table records as
             select f.unique_id, a.cluster_id, f.holds_exclusive, {blanks_as_null}

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from resolution.link.sql import identifier
+
 PROFILE_ID = "profile_id"
 MAX_PROFILE_SHARE = 0.9
 """Records are grouped into profiles only when there are at most this many profiles per record:
@@ -62,17 +64,13 @@ class Profiles:
                    pa.table({"unique_id": ids, PROFILE_ID: ids}))
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def record_profiles(table: pa.Table, *, memory_limit: str = "4GB") -> Profiles:
     """Group ``table``'s records (a model's feature rows) by every column but ``NOT_COMPARED``;
     nulls group with nulls. Profiles are ordered by their id. With more than
     ``MAX_PROFILE_SHARE`` profiles per record, each record is its own profile."""
     import duckdb  # Splink's own dependency; used whatever the backend, on this table alone
 
-    profile = ", ".join(_quoted(c) for c in table.column_names if c not in NOT_COMPARED)
+    profile = ", ".join(identifier(c) for c in table.column_names if c not in NOT_COMPARED)
     con = duckdb.connect(config={"memory_limit": memory_limit})
     try:
         con.register("records", table)
@@ -83,7 +81,7 @@ def record_profiles(table: pa.Table, *, memory_limit: str = "4GB") -> Profiles:
             f"from records window profile as (partition by {profile} order by unique_id "
             f"rows between unbounded preceding and unbounded following)"
         )
-        original = ", ".join(_quoted(c) for c in table.column_names)
+        original = ", ".join(identifier(c) for c in table.column_names)
         profiles = con.sql(f"select {original} from ranked where rank = 1 order by unique_id").to_arrow_table()
         twins = con.sql(
             f"select {original}, {PROFILE_ID} from ranked where rank <= 2 and size > 1 order by unique_id"
@@ -109,7 +107,7 @@ def spread_pairs(profile_pairs: pa.Table, twin_pairs: pa.Table, members: pa.Tabl
 
     if twin_pairs.num_rows == 0:  # an empty Arrow table of no columns cannot be unioned
         twin_pairs = profile_pairs.slice(0, 0)
-    others = ", ".join(_quoted(c) for c in profile_pairs.column_names if c not in ("unique_id_l", "unique_id_r"))
+    others = ", ".join(identifier(c) for c in profile_pairs.column_names if c not in ("unique_id_l", "unique_id_r"))
     more = f", {others}" if others else ""
     con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     try:
