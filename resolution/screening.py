@@ -172,7 +172,8 @@ def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
     connection.register(records_view, existing)  # the one copy of the rows, read through the view
     index.records_view, index.existing = records_view, existing
     index.keys_sql = f"SELECT DISTINCT hash(k) FROM ({_keys_sql(rules, f'(SELECT *, 0 AS pos FROM {index.query_table})')})"
-    for column, view in prepared.tf_tables.items():  # Splink joins these to every row it reads
+    for column, lookup in prepared.tf_lookups.items():  # Splink joins these to every row it reads
+        view = lookup.physical_name
         table = connection.sql(f"SELECT * FROM {view}").to_arrow_table().combine_chunks()
         connection.register(view, table)
         row_of = {value: row for row, value in enumerate(table.column(column).to_pylist())}

@@ -188,8 +188,7 @@ class PreparedLinker:
     records: Any  # SplinkDataFrame of the records
     settings: dict[str, Any] | str
     table: pa.Table  # the records as registered
-    tf_tables: dict[str, str]  # term-frequency column -> name of its registered lookup table
-    tf_lookups: dict[str, Any] = field(default_factory=dict)  # term-frequency column -> its SplinkDataFrame
+    tf_lookups: dict[str, Any]  # term-frequency column -> its registered lookup table (a SplinkDataFrame)
 
 
 def prepare_linker(
@@ -206,15 +205,13 @@ def prepare_linker(
         settings = _estimate_u(distinct, spec, seed)
     linker = Linker(records, settings, log_level=None)
     tf_source = Linker(distinct, settings, log_level=None)
-    tf_tables: dict[str, str] = {}
     tf_lookups: dict[str, Any] = {}
     for column in spec.tf_columns:
         computed = tf_source.table_management.compute_tf_table(column)
-        tf_tables[column] = f"{name}_tf_{column}"
-        frozen = tf_lookups[column] = db_api.register(computed.as_pyarrow_table(), table_name=tf_tables[column])
+        frozen = tf_lookups[column] = db_api.register(computed.as_pyarrow_table(), table_name=f"{name}_tf_{column}")
         linker.table_management.register_term_frequency_lookup(frozen, column)
     db_api.delete_tables_created_by_splink_from_db()
-    return PreparedLinker(linker, records, settings, table, tf_tables, tf_lookups)
+    return PreparedLinker(linker, records, settings, table, tf_lookups)
 
 
 def _predict_over_profiles(  # noqa: PLR0913
@@ -227,13 +224,10 @@ def _predict_over_profiles(  # noqa: PLR0913
     profile's twin pair, and the pairs are spread to the records."""
     db_api = engine.db_api
     name = spec.entity_type
-    if profiles.one_per_record and not spec.key_groups:  # the records are the profiles, as registered
-        linker = prepared.linker
-    else:
-        linker = Linker(db_api.register(scored, dataset_display_name=f"{name}_profiles"),
-                        prepared.linker.misc.save_model_to_json(), log_level=None)
-        for column, lookup in prepared.tf_lookups.items():
-            linker.table_management.register_term_frequency_lookup(lookup, column)
+    linker = Linker(db_api.register(scored, dataset_display_name=f"{name}_profiles"),
+                    prepared.linker.misc.save_model_to_json(), log_level=None)
+    for column, lookup in prepared.tf_lookups.items():
+        linker.table_management.register_term_frequency_lookup(lookup, column)
     swap_in_group_pair_rules(linker, spec.key_groups)  # after saving: the saved model keeps the key rules
     # Very big inputs are scored in chunks so that the blocked pairs never all sit in memory at
     # once. Each chunk repeats the blocking (exploded keys included), so below CHUNK_ROWS one
@@ -253,7 +247,7 @@ def _predict_over_profiles(  # noqa: PLR0913
     # the engine's tables of scored pairs hold every retained column: dropped before the pairs are
     # spread beside them (a second DuckDB), which set a million-record run's peak otherwise
     predictions.drop_table_from_database_and_remove_from_cache()
-    twin_pairs = profile_pairs.slice(0, 0)
+    twin_pairs = None
     if profiles.twins.num_rows:
         twins = db_api.register(profiles.twins, dataset_display_name=f"{name}_twins")
         twin_predictions = linker.inference.predict_within(
@@ -262,7 +256,7 @@ def _predict_over_profiles(  # noqa: PLR0913
         )
         twin_pairs = engine.fetch(twin_predictions, kept)
         twin_predictions.drop_table_from_database_and_remove_from_cache()
-    return spread_pairs(profile_pairs, twin_pairs, profiles.members, memory_limit=memory_limit)
+    return spread_pairs(profile_pairs, twin_pairs, profiles, memory_limit=memory_limit)
 
 
 def untrained_levels(linker: Linker) -> list[str]:

@@ -94,18 +94,17 @@ def record_profiles(table: pa.Table, *, memory_limit: str = "4GB") -> Profiles:
     return Profiles(profiles.cast(table.schema), twins, members)
 
 
-def spread_pairs(profile_pairs: pa.Table, twin_pairs: pa.Table, members: pa.Table, *,
+def spread_pairs(profile_pairs: pa.Table, twin_pairs: pa.Table | None, profiles: Profiles, *,
                  memory_limit: str = "4GB") -> pa.Table:
     """The records' scored pairs from their profiles': each pair of two profiles for every two of
-    their records, each twin pair (a profile against its copy) for every two records of the
-    profile. Columns as in ``profile_pairs``; the smaller id on the left; ordered by the ids."""
+    their records, each twin pair (a profile against its copy; None for no twins) for every two
+    records of the profile. Columns as in ``profile_pairs``; the smaller id on the left; ordered by
+    the ids."""
     import duckdb
 
-    if members.num_rows == 0 or members.column("unique_id").equals(members.column(PROFILE_ID)):
-        # each record its own profile: Splink's pairs are the records' (smaller id on the left)
+    if profiles.one_per_record:  # Splink's pairs are the records' (smaller id on the left)
         return profile_pairs.sort_by([("unique_id_l", "ascending"), ("unique_id_r", "ascending")])
-
-    if twin_pairs.num_rows == 0:  # an empty Arrow table of no columns cannot be unioned
+    if twin_pairs is None:
         twin_pairs = profile_pairs.slice(0, 0)
     others = ", ".join(identifier(c) for c in profile_pairs.column_names if c not in ("unique_id_l", "unique_id_r"))
     more = f", {others}" if others else ""
@@ -113,7 +112,7 @@ def spread_pairs(profile_pairs: pa.Table, twin_pairs: pa.Table, members: pa.Tabl
     try:
         con.register("profile_pairs", profile_pairs)
         con.register("twin_pairs", twin_pairs.select(profile_pairs.column_names))
-        con.register("members", members)
+        con.register("members", profiles.members)
         spread = con.sql(f"""
             with spread as (
                 select a.unique_id as one, b.unique_id as other{more}

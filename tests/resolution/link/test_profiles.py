@@ -5,7 +5,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from resolution.link.profiles import NOT_COMPARED, record_profiles, spread_pairs
+from resolution.link.profiles import NOT_COMPARED, Profiles, record_profiles, spread_pairs
 
 
 def _rows(*rows: tuple[str, str, str | None, list[str] | None]) -> pa.Table:
@@ -42,23 +42,24 @@ def test_records_are_grouped_only_when_the_profiles_save_enough(monkeypatch: pyt
     assert alone.members.column("profile_id").equals(table.column("unique_id"))
     # nothing to spread: the pairs come back ordered, as they are
     pairs = pa.table({"unique_id_l": ["r2", "r0"], "unique_id_r": ["r5", "r9"], "match_probability": [0.4, 0.9]})
-    spread = spread_pairs(pairs, alone.twins, alone.members)
+    spread = spread_pairs(pairs, None, alone)
     assert spread.column("unique_id_l").to_pylist() == ["r0", "r2"] and spread.schema == pairs.schema
 
 
 def test_spread_pairs_give_every_two_records_of_two_profiles_and_of_one_profile_smaller_id_left() -> None:
     members = pa.table({"unique_id": ["a", "z", "m", "b", "c", "q"], "profile_id": ["a", "a", "m", "b", "b", "q"]})
+    profiles = Profiles(pa.table({"unique_id": ["a", "b", "m", "q"]}), pa.table({}), members)
     profile_pairs = pa.table({"unique_id_l": ["a", "b"], "unique_id_r": ["m", "q"],
                               "match_probability": [0.9, 0.4], "mw_name": [3.0, -1.0]})
     twin_pairs = pa.table({"unique_id_l": ["b"], "unique_id_r": ["c"], "match_probability": [0.8], "mw_name": [2.0]})
-    spread = spread_pairs(profile_pairs, twin_pairs, members)
+    spread = spread_pairs(profile_pairs, twin_pairs, profiles)
     assert spread.schema == profile_pairs.schema
     assert [tuple(row.values()) for row in spread.to_pylist()] == [
         ("a", "m", 0.9, 3.0), ("b", "c", 0.8, 2.0), ("b", "q", 0.4, -1.0), ("c", "q", 0.4, -1.0),
         ("m", "z", 0.9, 3.0)]
     # a profile's twin pair is spread over its records only: profile "a" has no twin pair here
-    assert spread_pairs(profile_pairs.slice(0, 0), twin_pairs, members).num_rows == 1
-    assert spread_pairs(profile_pairs, pa.table({}), members).num_rows == 4
+    assert spread_pairs(profile_pairs.slice(0, 0), twin_pairs, profiles).num_rows == 1
+    assert spread_pairs(profile_pairs, None, profiles).num_rows == 4
 
 
 def test_no_model_compares_what_profiles_leave_out() -> None:
