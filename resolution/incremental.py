@@ -110,8 +110,7 @@ def read_previous_run(folder: Path) -> PreviousRun:
     for row in read_jsonl(folder / "records.jsonl"):
         records[row["key"]] = record_from_row(row)
         entity_of[row["key"]] = row["entity_id"]
-    redirects_file = folder / REDIRECTS
-    redirects = {r["old_id"]: r["new_id"] for r in read_csv(redirects_file)} if redirects_file.exists() else {}
+    redirects = {r["old_id"]: r["new_id"] for r in read_csv(folder / REDIRECTS, missing_ok=True)}
     return PreviousRun(
         folder=folder,
         records=records,

@@ -145,7 +145,6 @@ def attach_lone_records(
     ) or "true"
     connection = duckdb.connect()
     try:
-        connection.execute("set threads = 2")
         movable_only = ""
         if movable is not None:
             connection.register("movable", pa.table({"unique_id": pa.array(sorted(movable), pa.string())}))
