@@ -110,13 +110,21 @@ class InputBatch:
                 self.set_aside(kind, row, location, _message(error), file=file, line=line)
             return False
         self._share_fields_set(item)
+        self.add(item)
+        return True
+
+    def add(self, item: Record | Relation | Listing) -> None:
+        """Keep a model validated elsewhere (``resolution.sources.prevalidated``)."""
         if isinstance(item, Record):
             self.records.append(item)
         elif isinstance(item, Relation):
             self.relations.append(item)
         else:
             self.listings.append(item)
-        return True
+
+    def shared_fields_set(self, names: frozenset[str]) -> set[str]:
+        """The one set object this batch gives models validated with the fields ``names``."""
+        return self._fields_sets.setdefault(names, set(names))
 
     def _share_fields_set(self, item: BaseModel) -> None:
         """Point ``item`` at the one shared set of the names of the fields it was given.

@@ -33,10 +33,12 @@ import re
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from resolution.errors import InputFileError
+from resolution.sources import prevalidated
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch, Kind
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -46,6 +48,7 @@ MAX_FIELD_BYTES = 64 * 1024
 MAX_COLUMN_NAME = 1000
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
+_CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 MAX_REREADS = 100
 """How many times the lines after a malformed multi-line record are read again, per file."""
 _ID_FIELDS = ("source", "record_id", "from_record_id", "to_record_id")
@@ -229,13 +232,24 @@ def _row_of(
     return row, None
 
 
-def open_csv(path: Path) -> tuple[list[str], str, Iterator[Row]]:
-    """Columns, delimiter and numbered rows of a CSV file (rows checked for structure only).
+@dataclass
+class CsvFile:
+    """An open CSV file past its header: its columns, delimiter and records (see ``open_csv``)."""
 
-    Raises ``InputFileError`` for a file that is not CSV text or has no usable header. Each row
-    comes with the problem that makes it unusable (bad cell count, malformed CSV) or ``None``;
-    use ``row_problem`` for the content checks (encoding, NUL, field size).
-    """
+    columns: list[str]
+    delimiter: str
+    records: Iterator[CsvRecord]
+    handle: IO[str]
+
+    @property
+    def unnamed(self) -> tuple[int, ...]:
+        """The positions of the header's blank column names."""
+        return tuple(index for index, column in enumerate(self.columns) if not column)
+
+
+def open_csv_records(path: Path) -> CsvFile:
+    """The header and the CSV records of ``path``; close ``handle`` when done (``open_csv``
+    does). Raises ``InputFileError`` for a file that is not CSV text or has no usable header."""
     codec = text_encoding(path)
     handle = path.open("r", encoding=codec, errors=_errors_for(codec), newline="")
     try:
@@ -251,19 +265,29 @@ def open_csv(path: Path) -> tuple[list[str], str, Iterator[Row]]:
     except BaseException:
         handle.close()
         raise
+    return CsvFile(columns, delimiter, records, handle)
 
-    unnamed = tuple(index for index, column in enumerate(columns) if not column)
+
+def open_csv(path: Path) -> tuple[list[str], str, Iterator[Row]]:
+    """Columns, delimiter and numbered rows of a CSV file (rows checked for structure only).
+
+    Raises ``InputFileError`` for a file that is not CSV text or has no usable header. Each row
+    comes with the problem that makes it unusable (bad cell count, malformed CSV) or ``None``;
+    use ``row_problem`` for the content checks (encoding, NUL, field size).
+    """
+    source = open_csv_records(path)
+    columns, unnamed = source.columns, source.unnamed
 
     def rows() -> Iterator[Row]:
-        with handle:
-            for line, cells, error in records:
+        with source.handle:
+            for line, cells, error in source.records:
                 if error is not None:
                     yield line, dict(zip(columns, cells, strict=False)), ("<row>", error)
                 elif any(map(str.strip, cells)):  # a row of blank cells is no row
                     row, problem = _row_of(columns, unnamed, cells)
                     yield line, row, problem
 
-    return columns, delimiter, rows()
+    return columns, source.delimiter, rows()
 
 
 def _first_text_line(lines: Iterator[tuple[int, str]]) -> tuple[int, str] | None:
@@ -344,7 +368,7 @@ def _rows(path: Path) -> tuple[list[str], Iterator[Row]]:
     if not path.is_file():
         raise InputFileError(str(path), "not a file")
     suffix = path.suffix.lower()
-    if suffix in {".csv", ".tsv", ".txt"}:
+    if suffix in _CSV_SUFFIXES:
         return _csv_rows(path)
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return _jsonl_rows(path)
@@ -430,16 +454,73 @@ def quarantine_view(row: dict[str, Any]) -> dict[str, Any]:
 
 def read(path: Path, batch: InputBatch) -> None:
     """Read one canonical file into ``batch``; bad rows are quarantined, a bad file raises."""
+    if path.suffix.lower() in _CSV_SUFFIXES and path.is_file():
+        _read_csv(path, batch)
+        return
     columns, rows = _rows(path)
     kind = _kind_of(columns, path)
     for line, row, found in rows:
-        batch.rows_read += 1
-        problem = found or row_problem(row)
-        if problem is not None:
-            field_name, reason = problem
-            batch.set_aside(kind, quarantine_view(row), field_name, reason, file=str(path), line=line)
-        else:
-            batch.accept(kind, row, file=str(path), line=line)
+        _take(batch, kind, row, found, file=str(path), line=line)
+
+
+def _take(batch: InputBatch, kind: Kind, row: dict[str, Any], found: Problem | None, *,
+          file: str, line: int) -> None:
+    """Validate one row into ``batch`` (pydantic), or quarantine it."""
+    batch.rows_read += 1
+    problem = found or row_problem(row)
+    if problem is not None:
+        field_name, reason = problem
+        batch.set_aside(kind, quarantine_view(row), field_name, reason, file=file, line=line)
+    else:
+        batch.accept(kind, row, file=file, line=line)
+
+
+def _read_csv(path: Path, batch: InputBatch) -> None:
+    """Read one canonical CSV file into ``batch``.
+
+    Plain rows (the right number of cells, UTF-8 text without NUL, short enough) get their models
+    from a ``RowBuilder`` when the file's columns allow one; every other row, and each row the
+    builder leaves to pydantic, is taken as ``open_csv`` gives it, so both ways give the same
+    models and quarantine rows in file order."""
+    source = open_csv_records(path)
+    with source.handle:
+        columns = source.columns
+        kind = _kind_of(columns, path)
+        builder = None
+        if prevalidated.understood(kind, columns):
+            builder = prevalidated.RowBuilder(
+                kind, columns, batch.shared_fields_set(prevalidated.given_fields(kind, columns)))
+        unnamed, width, file = source.unnamed, len(columns), str(path)
+        for line, cells, error in source.records:
+            if error is not None:
+                _take(batch, kind, dict(zip(columns, cells, strict=False)), ("<row>", error), file=file, line=line)
+                continue
+            text = "".join(cells)
+            if not text or text.isspace():  # a row of blank cells is no row
+                continue
+            if builder is not None and len(cells) == width and _plain_text(text):
+                item = builder.build(cells)
+                if item is not None:
+                    batch.rows_read += 1
+                    batch.add(item)
+                    continue
+            row, problem = _row_of(columns, unnamed, cells)
+            _take(batch, kind, row, problem, file=file, line=line)
+
+
+def _plain_text(text: str) -> bool:
+    """True when the cells joined in ``text`` can hold no field ``row_problem`` would name: no NUL,
+    valid UTF-8, together within one field's size limit."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return len(text) <= MAX_FIELD_BYTES
+    if len(text) * 4 <= MAX_FIELD_BYTES:  # no character takes more than four bytes
+        return _text_problem(text) is None
+    try:
+        return len(text.encode("utf-8")) <= MAX_FIELD_BYTES
+    except UnicodeEncodeError:
+        return False
 
 
 def read_canonical(paths: Iterable[Path]) -> InputBatch:
