@@ -205,7 +205,7 @@ def _resolve(
         graph.write(out)
         write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
         # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
-        write_jsonl(out / RECORD_RELATIONS, (r.model_dump(exclude_none=True, mode="json") for r in batch.relations))
+        write_jsonl(out / RECORD_RELATIONS, (r.plain_row() for r in batch.relations))
         write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
         write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_apart)
         write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached)

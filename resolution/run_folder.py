@@ -76,6 +76,14 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) ->
             writer.writerow(row)
 
 
+def write_csv_tuples(path: Path, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """``write_csv`` of rows given as tuples in the order of ``columns`` (no dictionary per row)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
 def read_csv(path: Path, *, missing_ok: bool = False) -> list[dict[str, str]]:
     """Rows of a CSV the run folder holds (``clusters.csv``, ``quarantine.csv``, ...). A missing
     file is an error, or no rows with ``missing_ok`` (files that older run folders lack)."""
