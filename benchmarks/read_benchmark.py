@@ -1,11 +1,12 @@
-"""Reading and features: the two-process reader and the column-at-a-time feature table, each
-against the way it replaced, in one run.
+"""Reading and features: the row builders, the two-process reader and the column-at-a-time feature
+table, each against the way it replaced, in one run.
 
     python -m benchmarks.read_benchmark WORLD_DIR [--repeat 2]
 
 ``WORLD_DIR`` holds a generated world (``records.csv``, ``relations.csv``, ``listings.csv``). With
-Python's collector paused, as in ``tracegraph resolve``, it prints the seconds of
-``read_inputs`` in one process (the baseline) and in two (``resolution.sources.parallel``), then
+Python's collector paused, as in ``tracegraph resolve``, it prints per input file the seconds of
+reading it with every row validated by pydantic (the baseline) and with plain rows built by
+``resolution.sources.prevalidated``, then the seconds of ``read_inputs`` in one process (the baseline) and in two (``resolution.sources.parallel``), then
 per entity type the seconds of the feature table from one dictionary per record
 (``arrow_table(features(...))``, the baseline) and a column at a time (``record_table``), each
 pair's ratio, and whether both ways gave the same result (records, relations, listings and
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import resolution.sources.parallel as parallel
+from resolution.sources import canonical, prevalidated
 from resolution.collector import collector_paused
 from resolution.link.engine import SPECS, arrow_table, record_table
 from resolution.link.features import features
@@ -55,6 +57,19 @@ def _read(paths: list[Path], *, worker: bool) -> InputBatch:
         parallel.PARALLEL_MIN_BYTES = limit
 
 
+def _read_file(path: Path, *, builders: bool) -> InputBatch:
+    """One canonical file read into its own batch, with the row builders or with pydantic only."""
+    understood = prevalidated.understood
+    if not builders:
+        prevalidated.understood = lambda _kind, _columns: False  # type: ignore[assignment]
+    try:
+        batch = InputBatch()
+        canonical.read(path, batch)
+        return batch
+    finally:
+        prevalidated.understood = understood
+
+
 def _same(one: InputBatch, two: InputBatch) -> bool:
     return (one.records, one.relations, one.listings, one.quarantine, one.rows_read) == \
         (two.records, two.relations, two.listings, two.quarantine, two.rows_read)
@@ -73,6 +88,13 @@ def main() -> None:
     args = parser.parse_args()
     paths = [args.world / name for name in ("records.csv", "relations.csv", "listings.csv")]
     with collector_paused():
+        for path in paths:
+            validated_s, validated = best_of(args.repeat, lambda: _read_file(path, builders=False))
+            built_s, built = best_of(args.repeat, lambda: _read_file(path, builders=True))
+            print(f"read {path.name} ({built.rows_read:,} rows): pydantic per row {validated_s:.2f} s, "
+                  f"row builders {built_s:.2f} s ({built.rows_read / built_s:,.0f} rows/s), "
+                  f"ratio {validated_s / built_s:.2f}x, same result: {_same(validated, built)}")
+            del validated, built
         one_s, one = best_of(args.repeat, lambda: _read(paths, worker=False))
         two_s, two = best_of(args.repeat, lambda: _read(paths, worker=True))
         print(f"read {one.rows_read:,} rows: one process {one_s:.2f} s, two processes {two_s:.2f} s, "

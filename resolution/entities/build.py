@@ -81,42 +81,6 @@ def _display_name(records: list[Record]) -> str:
 
 def _golden(entity_type: str, eid: str, members: list[Record], listed: list[Listing]) -> dict[str, Any]:
     """The entity row of ``members``: the most common value of each field, all names and sources."""
-    if len(members) == 1:
-        return _golden_of_one(entity_type, eid, members[0], listed)
-    return _golden_of_many(entity_type, eid, members, listed)
-
-
-def _golden_of_one(entity_type: str, eid: str, record: Record, listed: list[Listing]) -> dict[str, Any]:
-    """``_golden_of_many`` of one record, without its counting: each value is the record's own
-    (a test compares the two)."""
-    row: dict[str, Any] = {
-        "id": eid,
-        "type": entity_type,
-        "name": record.name,
-        "aliases": sorted(set(record.aliases) - {record.name}),
-        "country": record.country or None,
-        "sources": [record.source],
-        "record_count": 1,
-        "sanctioned": bool(listed),
-        "programs": sorted({lst.program for lst in listed if lst.program}),
-    }
-    if entity_type == "company":
-        row["registration_number"] = record.registration_number or None
-        row["incorporation_date"] = record.incorporation_date or None
-    elif entity_type == "person":
-        row["date_of_birth"] = record.date_of_birth or None
-        row["nationality"] = record.nationality or None
-        row["id_number"] = record.id_number or None
-    else:
-        row["imo"] = record.imo or None
-        row["mmsi"] = record.mmsi or None
-        row["call_sign"] = record.call_sign or None
-        row["flag"] = record.flag or None
-        row["flags"] = [record.flag] if record.flag else []
-    return {k: v for k, v in row.items() if v is not None}
-
-
-def _golden_of_many(entity_type: str, eid: str, members: list[Record], listed: list[Listing]) -> dict[str, Any]:
     name = _display_name(members)
     names = sorted({n for r in members for n in (r.name, *r.aliases)} - {name})
     row: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""Run-folder JSON lines: the same rows give the same bytes, and they read back unchanged."""
+"""Run-folder files: the same rows give the same bytes, and they read back unchanged."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from resolution.errors import RunFolderError
-from resolution.run_folder import read_jsonl, write_jsonl
+from resolution.run_folder import read_csv, read_jsonl, write_csv, write_csv_tuples, write_jsonl
 
 
 def test_rows_round_trip_with_sorted_keys_and_script_kept(tmp_path: Path) -> None:
@@ -27,3 +27,12 @@ def test_rows_round_trip_with_sorted_keys_and_script_kept(tmp_path: Path) -> Non
 def test_a_missing_file_names_the_run_folder(tmp_path: Path) -> None:
     with pytest.raises(RunFolderError, match="complete run folder"):
         list(read_jsonl(tmp_path / "entities.jsonl"))
+
+
+def test_rows_written_from_tuples_are_the_bytes_of_rows_written_from_dictionaries(tmp_path: Path) -> None:
+    columns = ["source", "record_id", "entity_id"]
+    rows = [("reg", "1", "tg-co-1"), ("reg", 'quoted "2", with comma', "tg-co-2"), ("customs", "行", "")]
+    write_csv(tmp_path / "dicts.csv", columns, (dict(zip(columns, row, strict=True)) for row in rows))
+    write_csv_tuples(tmp_path / "tuples.csv", columns, iter(rows))
+    assert (tmp_path / "tuples.csv").read_bytes() == (tmp_path / "dicts.csv").read_bytes()
+    assert [tuple(r.values()) for r in read_csv(tmp_path / "tuples.csv")] == rows

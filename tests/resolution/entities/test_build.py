@@ -1,10 +1,6 @@
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from resolution.entities import build
 from resolution.entities.build import build_graph
 from resolution.entities.ids import entity_id
-from resolution.models import EntityType, Listing, Record, Relation
+from resolution.models import Listing, Record, Relation
 
 
 def rec(record_id: str, name: str, entity_type: str = "company", **kw: str) -> Record:
@@ -85,26 +81,3 @@ def test_records_at_one_address_share_it_and_its_first_spelling() -> None:
         ("CN", "No. 229 Huanghai Rd, Dandong"), ("KP", "229 Huanghai Road Dandong")]
     by_address = {a["id"]: a["country"] for a in graph.addresses}
     assert sorted(by_address[link["to_id"]] for link in graph.registered_at) == ["CN", "CN", "CN", "KP"]
-
-
-_MAYBE_TEXT = st.one_of(st.none(), st.sampled_from(["CN", "KP", "2001-02-03", "1962", "9123456", "XABC"]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    entity_type=st.sampled_from(["company", "person", "vessel"]),
-    name=st.sampled_from(["Dandong Hongxiang", "DANDONG HONGXIANG", "丹东鸿祥", "Ma Xiaohong"]),
-    aliases=st.lists(st.sampled_from(["Dandong Hongxiang", "鸿祥", "HONGXIANG", "Hong Xiang"]), unique=True),
-    fields=st.fixed_dictionaries({f: _MAYBE_TEXT for f in (
-        "country", "registration_number", "incorporation_date", "date_of_birth", "nationality", "id_number",
-        "imo", "mmsi", "call_sign", "flag")}),
-    programs=st.lists(st.sampled_from(["DPRK3", "", "NPWMD"]), max_size=3),
-)
-def test_an_entity_of_one_record_has_what_the_general_rule_gives(
-        entity_type: str, name: str, aliases: list[str], fields: dict[str, str | None], programs: list[str]) -> None:
-    record = Record.model_construct(source="reg", record_id="1", entity_type=EntityType(entity_type), name=name,
-                                    aliases=aliases, address=None, attributes={}, **fields)
-    listed = [Listing(source="reg", record_id="1", list_name="SDN", program=p or None) for p in programs]
-    one = build._golden_of_one(entity_type, "tg-x", record, listed)
-    assert one == build._golden_of_many(entity_type, "tg-x", [record], listed)
-    assert one["name"] == name and one["record_count"] == 1
