@@ -6,8 +6,8 @@ table, each against the way it replaced, in one run.
 ``WORLD_DIR`` holds a generated world (``records.csv``, ``relations.csv``, ``listings.csv``). With
 Python's collector paused, as in ``tracegraph resolve``, it prints per input file the seconds of
 reading it with every row validated by pydantic (the baseline) and with plain rows built by
-``resolution.sources.prevalidated``, then the seconds of ``read_inputs`` in one process (the baseline) and in two (``resolution.sources.parallel``), then
-per entity type the seconds of the feature table from one dictionary per record
+``resolution.sources.prevalidated``, then the seconds of ``read_inputs`` in one process (the
+baseline) and in two (``resolution.sources.parallel``), then per entity type the seconds of the feature table from one dictionary per record
 (``arrow_table(features(...))``, the baseline) and a column at a time (``record_table``), each
 pair's ratio, and whether both ways gave the same result (records, relations, listings and
 quarantine; tables). Best of ``--repeat`` runs of each; the name caches are cleared before each

@@ -454,7 +454,7 @@ def quarantine_view(row: dict[str, Any]) -> dict[str, Any]:
 
 def read(path: Path, batch: InputBatch) -> None:
     """Read one canonical file into ``batch``; bad rows are quarantined, a bad file raises."""
-    if path.suffix.lower() in _CSV_SUFFIXES and path.is_file():
+    if path.suffix.lower() in _CSV_SUFFIXES:  # a missing file: text_encoding says so, as _rows would
         _read_csv(path, batch)
         return
     columns, rows = _rows(path)

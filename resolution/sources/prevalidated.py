@@ -14,7 +14,7 @@ row is validated by pydantic as before, so what is accepted, what is quarantined
 message stay pydantic's own. ``tests/resolution/sources/test_prevalidated.py`` checks builders
 against ``model_validate`` on generated rows, rejected ones included.
 
-Only files whose columns the builder understands get one (``row_builder``): every required field
+Only files whose columns the builder understands get one (``understood``): every required field
 has a column, no column is called ``attributes``; other files are validated row by row.
 """
 
@@ -40,9 +40,6 @@ from resolution.models import (
     _split_aliases,
 )
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, Kind
-from resolution.standardise.countries import to_iso2
-from resolution.standardise.dates import normalise_date
-from resolution.standardise.identifiers import normalise_imo, normalise_mmsi, normalise_registration_number
 
 
 class Defer(Exception):  # noqa: N818 - a signal, not an error
@@ -160,47 +157,54 @@ def _number(pattern: re.Pattern[str], kind: type, low: float, high: float) -> Co
     return convert
 
 
+def _optional(model: type[BaseModel], name: str) -> Convert:
+    """``OptionalText`` then the field's after-validators (``@field_validator``), taken from the
+    model so that the builder cannot drift from it; with validators, answered once per distinct cell."""
+    validators = [decorator.func for decorator in model.__pydantic_decorators__.field_validators.values()
+                  if name in decorator.info.fields]
+    if not validators:
+        return optional_text
+
+    def validate(value: str | None) -> Any:
+        for validator in validators:
+            value = validator(value)
+        return value
+
+    return remembered(validate)
+
+
 def _converters(model: type[BaseModel]) -> dict[str, Convert]:
-    """The converter of each field of ``model`` (``attributes`` aside)."""
+    """The converter of each field of ``model`` (``attributes`` aside); every field not named here
+    is ``OptionalText`` with the model's after-validators."""
+    own: dict[str, Convert]
     if model is Record:
-        return {
+        own = {
             "source": _source(*_length_bounds(Record, "source")),
             "record_id": required_text(*_length_bounds(Record, "record_id")),
             "entity_type": _choice({member.value: member for member in EntityType}),
             "name": required_text(*_length_bounds(Record, "name")),
             "aliases": _aliases,
-            "country": remembered(to_iso2),
-            "address": optional_text,
-            "registration_number": remembered(normalise_registration_number),
-            "incorporation_date": remembered(normalise_date),
-            "date_of_birth": remembered(normalise_date),
-            "nationality": remembered(to_iso2),
-            "id_number": optional_text,
-            "imo": remembered(normalise_imo),
-            "mmsi": remembered(normalise_mmsi),
-            "call_sign": optional_text,
-            "flag": remembered(to_iso2),
         }
-    if model is Relation:
-        return {
+    elif model is Relation:
+        own = {
             "source": _source(*_length_bounds(Relation, "source")),
             "from_record_id": required_text(*_length_bounds(Relation, "from_record_id")),
             "to_record_id": required_text(*_length_bounds(Relation, "to_record_id")),
             "relation": _choice({member.value: member for member in RelationType}),
-            "start_date": remembered(normalise_date),
-            "end_date": remembered(normalise_date),
             "share_pct": _number(_PLAIN_FLOAT, float, *_number_bounds(Relation, "share_pct")),
             "value_usd": _number(_PLAIN_FLOAT, float, *_number_bounds(Relation, "value_usd")),
-            "hs_code": optional_text,
             "shipments": _number(_PLAIN_INT, int, *_number_bounds(Relation, "shipments")),
         }
-    return {
-        "source": _source(*_length_bounds(Listing, "source")),
-        "record_id": required_text(*_length_bounds(Listing, "record_id")),
-        "list_name": required_text(*_length_bounds(Listing, "list_name")),
-        "program": optional_text,
-        "listed_on": remembered(normalise_date),
-    }
+    else:
+        own = {
+            "source": _source(*_length_bounds(Listing, "source")),
+            "record_id": required_text(*_length_bounds(Listing, "record_id")),
+            "list_name": required_text(*_length_bounds(Listing, "list_name")),
+        }
+    for name in model.model_fields:
+        if name not in own and name != "attributes":
+            own[name] = _optional(model, name)
+    return own
 
 
 _MODELS: dict[Kind, tuple[type[BaseModel], frozenset[str]]] = {
