@@ -31,6 +31,10 @@ class LinkageError(TracegraphError):
     """Splink could not train or predict for an entity type."""
 
 
+class EntityBuildError(TracegraphError):
+    """Clusters could not be made into entities (a relation or listing naming no record of the run)."""
+
+
 class GraphLoadError(TracegraphError):
     """Writing a run into Neo4j failed (connection lost, constraint broken)."""
 

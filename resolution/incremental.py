@@ -48,10 +48,10 @@ import pyarrow as pa
 from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
-from resolution.models import EntityType, Listing, Record, Relation
-from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
+from resolution.link.evidence import PairOutcome, evidence_rows
 from resolution.link.lone_records import attached_rows
+from resolution.models import EntityType, Listing, Record, Relation
 from resolution.pipeline import RunSummary, per_type_counts
 from resolution.run_folder import (
     ATTACHED,
@@ -498,12 +498,16 @@ def resolve_increment(
     attached_csv_rows = _attached(before, increment, linked, label_of)
     outcome.add_attached((row["record"], float(row["share"])) for row in attached_csv_rows)
     kept_rows = _kept_apart(before, increment, linked, label_of)
+    from resolution.link.backends import entity_memory_cap
+
     graph = build_graph(increment.records, increment.relations, increment.listings, label_of,
                         outcome.probability, outcome.review, entity_ids=ids.entity_ids,
-                        kept_apart=kept_apart_reasons(kept_rows))
+                        kept_apart=kept_apart_reasons(kept_rows),
+                        memory_limit=entity_memory_cap(settings.duckdb_memory_limit, len(increment.records)))
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
-    graph.write(out)
+    with graph:
+        graph.write(out)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, increment.quarantine)
     write_jsonl(out / PAIRS, linked.evidence)
     write_jsonl(out / RECORD_RELATIONS, (r.plain_row() for r in increment.relations))
@@ -513,15 +517,12 @@ def resolve_increment(
     write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached_csv_rows)
     timings["total"] = round(time.perf_counter() - started, 3)
 
-    counts: dict[str, int] = {}
-    for entity in graph.entities:
-        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
     size_before = Counter(before.entity_of.values())
-    size_after = {e["id"]: e["record_count"] for e in graph.entities}
+    size_after = graph.entity_sizes
     summary = RunSummary(
         run_dir=str(out), rows_read=batch.rows_read, records=len(increment.records),
         relations=len(increment.relations), listings=len(increment.listings),
-        quarantined=len(increment.quarantine), entities=counts,
+        quarantined=len(increment.quarantine), entities=graph.entity_counts,
         merged_pairs=outcome.merged, review_pairs=len(outcome.review),
         seconds=timings, training_notes=linked.notes, untrained_levels=linked.untrained,
         kept_apart=per_type_counts(kept_rows), attached=per_type_counts(attached_csv_rows),

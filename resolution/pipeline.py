@@ -9,18 +9,15 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
-from resolution.link.backends import memory_cap
+from resolution.link.backends import entity_memory_cap, memory_cap
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
-from resolution.link.evidence import PairOutcome, evidence_table, write_evidence
+from resolution.link.evidence import EvidenceWriter, PairOutcome, evidence_table
 from resolution.link.lone_records import attached_rows
 from resolution.models import EntityType, Record
 from resolution.run_folder import (
@@ -81,13 +78,6 @@ def per_second(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}" if seconds > 0 else "-"
 
 
-def _seconds_of(work: Callable[..., object], *args: Any, **kwargs: Any) -> float:
-    """Run ``work`` and return how long it took, in seconds rounded to the millisecond."""
-    started = time.perf_counter()
-    work(*args, **kwargs)
-    return round(time.perf_counter() - started, 3)
-
-
 def resolve(
     inputs: Sequence[Path],
     out: Path,
@@ -128,7 +118,11 @@ def _resolve(
 
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
-    from resolution.link.engine import SPECS, link_entity_type, record_table  # Splink only when linking
+    from resolution.link.engine import (  # Splink only when linking
+        SPECS,
+        link_entity_type,
+        record_table,
+    )
 
     say = progress or (lambda _m: None)
     out.mkdir(parents=True, exist_ok=True)
@@ -143,66 +137,64 @@ def _resolve(
 
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
-    scored: list[tuple[str, pa.Table]] = []  # per entity type, the evidence columns of its pairs
-    notes: dict[str, list[str]] = {}
-    untrained: dict[str, list[str]] = {}
-    kept_apart: list[dict[str, Any]] = []
-    attached: list[dict[str, Any]] = []
-    of_type: dict[EntityType, list[Record]] = {entity_type: [] for entity_type in EntityType}
-    for record in batch.records:
-        of_type[record.entity_type].append(record)
-    for entity_type in EntityType:
-        t0 = time.perf_counter()
-        # a column at a time, each name's columns once; keys the prediction computes per group
-        # (the company typo keys) are left out of the rows
-        spec = SPECS[entity_type.value]()
-        carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
-        table = record_table(spec, of_type.pop(entity_type), entity_type, with_typo_keys=carry_typo_keys)
-        step_seconds = {"features": round(time.perf_counter() - t0, 3)}
-        model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
-        result = link_entity_type(
-            entity_type.value, table, out_dir=out, seed=settings.seed,
-            merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
-            model_path=model if model and model.exists() else None,
-            memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
-            split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
-        )
-        count = table.num_rows
-        del table
-        notes[entity_type.value] = result.training_notes
-        if result.untrained:
-            untrained[entity_type.value] = result.untrained
-        clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
-        kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
-        joins = attached_rows(entity_type.value, result.attached)
-        attached.extend(joins)
-        outcome.add(result.pairs, settings.merge_threshold)
-        outcome.add_attached((row["record"], row["share"]) for row in joins)
-        scored.append((entity_type.value, evidence_table(result.pairs)))
-        seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
-        step_seconds.update(result.seconds)
-        timings.update({f"link_{entity_type.value}.{name}": value for name, value in step_seconds.items()})
-        say(f"linked {count} {entity_type.value} records in {seconds} s ({per_second(count, seconds)} records/s; "
-            + ", ".join(f"{name} {value:.1f} s" for name, value in step_seconds.items()) + ")")
-
-    del result
     # pairs.jsonl, sorted by entity type, then pair (a pair written twice is adjacent: the loader
-    # relies on it), is written by DuckDB in a thread while Python builds the entities and writes
-    # the other files: DuckDB leaves the interpreter's lock while it works, so on one thread of its
-    # own it takes the core that Python leaves
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs") as pool:
-        pairs_written = pool.submit(_seconds_of, write_evidence, out / PAIRS, scored, settings.merge_threshold,
-                                    memory_limit=memory_cap(settings.duckdb_memory_limit, len(batch.records)),
-                                    threads=1)
-        del scored
+    # relies on it), is written by DuckDB in a thread, a type's part while the next type is linked
+    # and the entities are built: DuckDB leaves the interpreter's lock while it works, so on one
+    # thread of its own it takes the core that Python leaves
+    with EvidenceWriter(out / PAIRS, settings.merge_threshold, threads=1,
+                        memory_limit=memory_cap(settings.duckdb_memory_limit, len(batch.records))) as evidence:
+        notes: dict[str, list[str]] = {}
+        untrained: dict[str, list[str]] = {}
+        kept_apart: list[dict[str, Any]] = []
+        attached: list[dict[str, Any]] = []
+        of_type: dict[EntityType, list[Record]] = {entity_type: [] for entity_type in EntityType}
+        for record in batch.records:
+            of_type[record.entity_type].append(record)
+        for entity_type in EntityType:
+            t0 = time.perf_counter()
+            # a column at a time, each name's columns once; keys the prediction computes per group
+            # (the company typo keys) are left out of the rows
+            spec = SPECS[entity_type.value]()
+            carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
+            table = record_table(spec, of_type.pop(entity_type), entity_type, with_typo_keys=carry_typo_keys)
+            step_seconds = {"features": round(time.perf_counter() - t0, 3)}
+            model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
+            result = link_entity_type(
+                entity_type.value, table, out_dir=out, seed=settings.seed,
+                merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
+                model_path=model if model and model.exists() else None,
+                memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
+                split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
+            )
+            count = table.num_rows
+            del table
+            notes[entity_type.value] = result.training_notes
+            if result.untrained:
+                untrained[entity_type.value] = result.untrained
+            clusters.update({k: f"{entity_type.value}:{c}" for k, c in result.clusters.items()})
+            kept_apart.extend(kept_apart_rows(entity_type.value, result.kept_apart))
+            joins = attached_rows(entity_type.value, result.attached)
+            attached.extend(joins)
+            outcome.add(result.pairs, settings.merge_threshold)
+            outcome.add_attached((row["record"], row["share"]) for row in joins)
+            evidence.add(entity_type.value, evidence_table(result.pairs))
+            seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
+            step_seconds.update(result.seconds)
+            timings.update({f"link_{entity_type.value}.{name}": value for name, value in step_seconds.items()})
+            say(f"linked {count} {entity_type.value} records in {seconds} s ({per_second(count, seconds)} records/s; "
+                + ", ".join(f"{name} {value:.1f} s" for name, value in step_seconds.items()) + ")")
+
+        del result
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
-                            outcome.review, kept_apart=kept_apart_reasons(kept_apart))
+                            outcome.review, kept_apart=kept_apart_reasons(kept_apart),
+                            memory_limit=entity_memory_cap(settings.duckdb_memory_limit, len(batch.records)))
         timings["entities"] = round(time.perf_counter() - t0, 3)
-        say(f"built {len(graph.entities)} entities from {len(batch.records)} records in {timings['entities']} s "
+        say(f"built {len(graph.entity_sizes)} entities from {len(batch.records)} records in {timings['entities']} s "
             f"({per_second(len(batch.records), timings['entities'])} records/s)")
         t0 = time.perf_counter()
-        graph.write(out)
+        with graph:
+            graph.write(out)
         write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
         # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
         write_jsonl(out / RECORD_RELATIONS, (r.plain_row() for r in batch.relations))
@@ -210,19 +202,16 @@ def _resolve(
         write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_apart)
         write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached)
         timings["write"] = round(time.perf_counter() - t0, 3)
-        timings["write_pairs"] = pairs_written.result()  # its seconds overlap the two above
+        timings["write_pairs"] = evidence.finish()  # its seconds overlap linking and the two above
     timings["total"] = round(time.perf_counter() - started, 3)
     say(f"wrote the run folder in {timings['write']:.1f} s (pairs.jsonl in {timings['write_pairs']:.1f} s beside "
         f"the entities); {len(batch.records)} "
         f"records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
 
-    counts: dict[str, int] = {}
-    for entity in graph.entities:
-        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
     summary = RunSummary(
         run_dir=str(out), rows_read=batch.rows_read, records=len(batch.records),
         relations=len(batch.relations), listings=len(batch.listings),
-        quarantined=len(batch.quarantine), entities=counts, merged_pairs=outcome.merged,
+        quarantined=len(batch.quarantine), entities=graph.entity_counts, merged_pairs=outcome.merged,
         review_pairs=len(outcome.review), seconds=timings, training_notes=notes,
         untrained_levels=untrained,
         kept_apart=per_type_counts(kept_apart), attached=per_type_counts(attached),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
 from resolution.errors import RunFolderError
 
@@ -56,6 +57,27 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
         for row in rows:
             handle.write(orjson.dumps(row, option=_JSONL_OPTIONS))
             count += 1
+    return count
+
+
+def write_lines(path: Path, chunks: Iterable[pa.Array | pa.ChunkedArray]) -> int:
+    """Write text arrays whose every value is one whole line (newline included), as they are:
+    each array's data buffer holds its lines back to back, so no value becomes a Python string.
+    Returns the number of lines."""
+    count = 0
+    with path.open("wb") as handle:
+        for chunk in chunks:
+            for array in chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]:
+                if array.null_count:
+                    raise ValueError(f"{path.name}: a line is null")
+                offsets = array.buffers()[1]
+                width = 8 if pa.types.is_large_string(array.type) else 4
+                first = int.from_bytes(offsets[array.offset * width:(array.offset + 1) * width], "little")
+                end = array.offset + len(array)
+                last = int.from_bytes(offsets[end * width:(end + 1) * width], "little")
+                if last > first:
+                    handle.write(memoryview(array.buffers()[2])[first:last])
+                count += len(array)
     return count
 
 

@@ -111,6 +111,16 @@ def memory_cap(setting: str, rows: int) -> str:
     return f"{max(AUTO_FLOOR_MB, min(wanted_mb, ceiling_mb))}MB"
 
 
+def entity_memory_cap(setting: str, records: int) -> str:
+    """The DuckDB memory limit of the entity builder over ``records`` records: ``setting`` as it is,
+    or for ``auto`` half of ``memory_cap``'s (it works beside the pairs writer's DuckDB and the
+    run's Python objects; at a million records the run's peak was 4.2-5.0 GB with 2GB, and the
+    build took 9 s with 2GB, 10.5 s with 1GB, 13.7 s with 600MB)."""
+    if setting.strip().lower() != AUTO_MEMORY_LIMIT:
+        return setting
+    return f"{max(AUTO_FLOOR_MB // 2, int(memory_cap(setting, records).removesuffix('MB')) // 2)}MB"
+
+
 def spark_memory(memory_limit: str) -> str | None:
     """DuckDB-style sizes ("4GB", "512MB", "2GiB") as a JVM size ("4g"); None when unreadable."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT])i?B?\s*", memory_limit, re.IGNORECASE)

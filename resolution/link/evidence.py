@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,53 +117,116 @@ def _weights_map(columns: list[str], prefix: str) -> str:
     return f"map_from_entries(list_filter([{entries}], lambda e: e.v is not null))::MAP(VARCHAR, DOUBLE)"
 
 
-def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float, *,
-                   memory_limit: str = "4GB", threads: int | None = None) -> None:
-    """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
-    table's pairs in its order: the rows of ``evidence_rows``, byte for byte what ``write_jsonl``
-    makes of them (keys sorted), written by DuckDB in about half the time of orjson a row at a
-    time (``benchmarks/pairs_file_benchmark``: 3.3M pairs, 22-32 s against 12-17 s). Numbers are
-    rounded and ``merged`` decided in Arrow, as ``evidence_rows`` does; DuckDB only lays out the
-    lines. Each type is written to a part file in its order (DuckDB keeps a scan's order), then
-    the parts are joined: sorting one union of the types took as long as writing it."""
-    import duckdb  # Splink's own dependency
+def _rounded_batches(slim: pa.Table, weight_columns: list[str], merge_threshold: float) -> pa.RecordBatchReader:
+    """``slim`` (evidence columns) as ``pairs.jsonl`` shows them, a batch at a time: ids as
+    ``record_l``/``record_r``, the probability rounded to 6 digits and weights to 4 (in Arrow, as
+    ``evidence_rows`` does), and ``merged``."""
+    def rounded(batch: pa.RecordBatch) -> pa.RecordBatch:
+        return pa.RecordBatch.from_pydict({
+            "record_l": batch.column("unique_id_l"), "record_r": batch.column("unique_id_r"),
+            "match_probability": pc.round(batch.column("match_probability"), PROBABILITY_DIGITS),
+            "match_weight": pc.round(batch.column("match_weight"), _WEIGHT_DIGITS),
+            "merged": merged_flags(batch, merge_threshold),
+            **{c: pc.round(batch.column(c), _WEIGHT_DIGITS) for c in weight_columns},
+        })
 
-    parts: list[Path] = []
-    config: dict[str, str | bool | int] = {"memory_limit": memory_limit, "preserve_insertion_order": True}
-    if threads is not None:  # DuckDB's threads (default: one per core)
-        config["threads"] = threads
-    con = duckdb.connect(config=config)
-    try:
-        for entity_type, pairs in sorted(scored, key=lambda item: item[0]):
-            if pairs.num_rows == 0:
-                continue
-            slim = evidence_table(pairs)
-            weights, adjustments = _weight_columns(slim)
-            probability = slim.column("match_probability")
-            rounded = pa.table({
-                "record_l": slim.column("unique_id_l"), "record_r": slim.column("unique_id_r"),
-                "match_probability": pc.round(probability, PROBABILITY_DIGITS),
-                "match_weight": pc.round(slim.column("match_weight"), _WEIGHT_DIGITS),
-                "merged": merged_flags(slim, merge_threshold),
-                **{c: pc.round(slim.column(c), _WEIGHT_DIGITS) for c in (*weights, *adjustments)},
-            })
-            part = path.with_name(f"{path.name}.{len(parts)}.part")
-            parts.append(part)
-            con.register("pairs", rounded)
-            con.execute(
-                f"copy (select {literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
-                f"record_l, record_r, {_weights_map(adjustments, _TF_PREFIX)} as tf_adjustments, "
-                f"{_weights_map(weights, 'mw_')} as weights from pairs) to {literal(str(part))} (format json)"
-            )
-            con.unregister("pairs")
-        with path.open("wb") as handle:
-            for part in parts:
-                with part.open("rb") as piece:
-                    shutil.copyfileobj(piece, handle, 16 * 1024 * 1024)
-    finally:
-        con.close()
-        for part in parts:
+    batches = slim.to_batches(max_chunksize=_BATCH_ROWS * 4)
+    schema = rounded(batches[0]).schema if batches else None
+    if schema is None:
+        return pa.RecordBatchReader.from_batches(pa.schema([]), [])
+    return pa.RecordBatchReader.from_batches(schema, (rounded(batch) for batch in batches))
+
+
+class EvidenceWriter:
+    """Writes ``pairs.jsonl`` in a thread of its own, a part per entity type as each is handed
+    over (``add``), so that a type's pairs are written while the next type is linked and freed
+    once written; ``finish`` joins the parts, types in name order, and returns the seconds spent.
+
+    The lines are those of ``evidence_rows``, byte for byte what ``write_jsonl`` makes of them (keys
+    sorted), laid out by DuckDB in about half the time of orjson a row at a time
+    (``benchmarks/pairs_file_benchmark``: 3.3M pairs, 22-32 s against 12-17 s). Numbers are
+    rounded and ``merged`` decided in Arrow, as ``evidence_rows`` does. DuckDB keeps a scan's order,
+    so each part keeps its table's order."""
+
+    def __init__(self, path: Path, merge_threshold: float, *, memory_limit: str = "4GB",
+                 threads: int | None = None) -> None:
+        self._path = path
+        self._merge_threshold = merge_threshold
+        self._config: dict[str, str | bool | int] = {"memory_limit": memory_limit, "preserve_insertion_order": True}
+        if threads is not None:  # DuckDB's threads (default: one per core)
+            self._config["threads"] = threads
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs")
+        self._parts: list[tuple[str, Path, Future[float]]] = []
+        self._con: Any = None
+
+    def add(self, entity_type: str, pairs: pa.Table) -> None:
+        """Write ``pairs`` (Splink's scored pairs, or their evidence columns) as ``entity_type``'s part."""
+        if pairs.num_rows == 0:
+            return
+        part = self._path.with_name(f"{self._path.name}.{len(self._parts)}.part")
+        self._parts.append((entity_type, part, self._pool.submit(self._write_part, entity_type, pairs, part)))
+
+    def _write_part(self, entity_type: str, pairs: pa.Table, part: Path) -> float:
+        import duckdb  # Splink's own dependency
+
+        started = time.perf_counter()
+        if self._con is None:  # made and used in the writer's thread only
+            self._con = duckdb.connect(config=self._config)
+        slim = evidence_table(pairs)
+        del pairs
+        weights, adjustments = _weight_columns(slim)
+        # rounded a batch at a time as DuckDB reads them: a rounded copy of the whole table took
+        # some 260 MB at a million records, beside the entity builder
+        self._con.register("pairs", _rounded_batches(slim, weights + adjustments, self._merge_threshold))
+        self._con.execute(
+            f"copy (select {literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
+            f"record_l, record_r, {_weights_map(adjustments, _TF_PREFIX)} as tf_adjustments, "
+            f"{_weights_map(weights, 'mw_')} as weights from pairs) to {literal(str(part))} (format json)"
+        )
+        self._con.unregister("pairs")
+        return time.perf_counter() - started
+
+    def finish(self) -> float:
+        """Wait for the parts, join them into ``pairs.jsonl`` and return the seconds spent writing."""
+        try:
+            seconds = sum(future.result() for _type, _part, future in self._parts)
+            started = time.perf_counter()
+            with self._path.open("wb") as handle:
+                for _type, part, _future in sorted(self._parts, key=lambda item: item[0]):
+                    with part.open("rb") as piece:
+                        shutil.copyfileobj(piece, handle, 16 * 1024 * 1024)
+            return round(seconds + time.perf_counter() - started, 3)
+        finally:
+            self.close()
+
+    def __enter__(self) -> EvidenceWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the writer (waiting for a part under way) and remove the parts."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        for _type, part, _future in self._parts:
             part.unlink(missing_ok=True)
+
+
+def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float, *,
+                   memory_limit: str = "4GB", threads: int | None = None) -> float:
+    """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
+    table's pairs in its order (``EvidenceWriter``, all at once); returns the seconds spent."""
+    writer = EvidenceWriter(path, merge_threshold, memory_limit=memory_limit, threads=threads)
+    try:
+        for entity_type, pairs in scored:
+            writer.add(entity_type, pairs)
+    except BaseException:
+        writer.close()
+        raise
+    return writer.finish()
 
 
 @dataclass

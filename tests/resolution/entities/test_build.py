@@ -1,6 +1,13 @@
+from pathlib import Path
+
+import pytest
+
 from resolution.entities.build import build_graph
 from resolution.entities.ids import entity_id
+from resolution.errors import EntityBuildError
 from resolution.models import Listing, Record, Relation
+from resolution.run_folder import GRAPH_FILES
+from tests.resolution.entities import reference_build
 
 
 def rec(record_id: str, name: str, entity_type: str = "company", **kw: str) -> Record:
@@ -81,3 +88,93 @@ def test_records_at_one_address_share_it_and_its_first_spelling() -> None:
         ("CN", "No. 229 Huanghai Rd, Dandong"), ("KP", "229 Huanghai Road Dandong")]
     by_address = {a["id"]: a["country"] for a in graph.addresses}
     assert sorted(by_address[link["to_id"]] for link in graph.registered_at) == ["CN", "CN", "CN", "KP"]
+
+
+# --- the DuckDB builder against the row-at-a-time reference (reference_build.py) -------------
+
+_NAMES = ["Dandong A Trading Co., Ltd.", "DANDONG A TRADING CO., LTD.", "丹东A贸易有限公司", "Korea B Corp",
+          "korea b corp", "Ünïcödé Shipping GmbH", 'Quote "Q" \\ Back', "Tab\tand\nnewline\x01", "K", "ok ltd",
+          "OK LTD", "Ok Ltd", "  spaced name ", "吴明华", "Wu Minghua", "WU MINGHUA", "Smith, John"]
+_ADDRESSES = [None, "No. 229 Huanghai Rd, Dandong", "229 Huanghai Road Dandong", "丹东黄海路229号", ",", "-",
+              "1 Rue de l'Église, Paris", "P.O. Box 7\r\nPyongyang"]
+_DATES = [None, "1961", "1961-03", "1961-03-14", "1979-08-02", "2016-01-02"]
+
+
+def _world(seed: int) -> tuple[list[Record], list[Relation], list[Listing], dict[str, str], dict[str, float],
+                                list[tuple[str, str, float]], dict[str, str], dict[tuple[str, str], str]]:
+    """Random records of every type with the awkward values real files carry (Han script,
+    capitals, quotes, control characters, partial dates, attributes), random clusters within a
+    type, probabilities, review pairs (repeated, within one entity, kept apart) and chosen ids."""
+    import random
+
+    rng = random.Random(seed)
+    pick = rng.choice
+    records: list[Record] = []
+    for i in range(rng.randint(40, 160)):
+        kind = pick(["company", "person", "vessel"])
+        fields: dict[str, object] = {
+            "source": pick(["reg", "customs", "ofac", "s p"]), "record_id": f"{kind[0]}{i}{pick(['', 'é', '-x'])}",
+            "entity_type": kind, "name": pick(_NAMES), "aliases": rng.sample(_NAMES, rng.randint(0, 3)),
+            "country": pick([None, "CN", "KP", "RU"]), "address": pick(_ADDRESSES),
+        }
+        if kind == "company":
+            fields.update(registration_number=pick([None, "91210600", "A1", "B2"]), incorporation_date=pick(_DATES))
+        elif kind == "person":
+            fields.update(date_of_birth=pick(_DATES), nationality=pick([None, "KP", "CN"]),
+                          id_number=pick([None, "P123", "P456"]))
+        else:
+            fields.update(imo=pick([None, "9074729", "8814275"]), mmsi=pick([None, "445123000"]),
+                          call_sign=pick([None, "HMYZ", "3EXY"]), flag=pick([None, "KP", "PA", "SL"]))
+        if rng.random() < 0.2:
+            fields["attributes"] = {pick(["zeta", "alpha", "name", "website"]): pick(["x", "ü\"\\", "1"])
+                                    for _ in range(rng.randint(1, 3))}
+        records.append(Record.model_validate(fields))
+    keys = [r.key for r in records]
+    relations = []
+    for _ in range(rng.randint(0, 120)):
+        left, right = rng.sample(records, 2) if len(records) > 1 else (records[0], records[0])
+        if left.source != right.source:
+            continue
+        kind = pick(["traded_with", "owner_of", "director_of", "operator_of"])
+        relations.append(Relation(
+            source=left.source, from_record_id=left.record_id, to_record_id=right.record_id, relation=kind,
+            start_date=pick(_DATES), end_date=pick(_DATES), share_pct=pick([None, 10.0, 50.5, 100]),
+            value_usd=pick([None, 0, 10, 1234.56, 0.01, 99999.99]), hs_code=pick([None, "2701", "9301"]),
+            shipments=pick([None, 1, 3])))
+    listings = [Listing(source=r.source, record_id=r.record_id, list_name=pick(["OFAC SDN", "UN"]),
+                        program=pick([None, "DPRK", "DPRK3", "IRAN"]), listed_on=pick(_DATES))
+                for r in rng.sample(records, rng.randint(0, len(records) // 3)) for _ in range(rng.randint(1, 2))]
+    labels = {r.key: f"{r.entity_type.value}:{rng.randint(0, len(records) // 4)}" for r in records
+              if rng.random() < 0.9}
+    probability = {key: rng.choice([0.7, 0.912345678, 1.0, 0.99999949]) for key in keys if rng.random() < 0.5}
+    review = [(a, b, rng.choice([0.5, 0.6, 0.8123456789])) for a, b in
+              (rng.sample(keys, 2) for _ in range(rng.randint(0, 60)))]
+    review += review[: len(review) // 5]
+    chosen = {label: f"tg-co-chosen{n}" for n, label in enumerate(sorted(set(labels.values()))) if rng.random() < 0.2}
+    reasons = {(a, b): pick(["date_of_birth 1961-03-14 / 1979-08-02", "imo 9074729 / 8814275"])
+               for a, b, _p in review if rng.random() < 0.3}
+    return records, relations, listings, labels, probability, review, chosen, reasons
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_files_are_byte_for_byte_those_of_the_row_at_a_time_reference(seed: int, tmp_path: Path) -> None:
+    records, relations, listings, labels, probability, review, chosen, reasons = _world(seed)
+    expected = reference_build.build_graph(records, relations, listings, labels, probability, review,
+                                           entity_ids=chosen, kept_apart=reasons)
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "duckdb").mkdir()
+    expected.write(tmp_path / "reference")
+    with build_graph(records, relations, listings, labels, probability, review, entity_ids=chosen,
+                     kept_apart=reasons) as graph:
+        graph.write(tmp_path / "duckdb")
+        assert graph.entity_sizes == {e["id"]: e["record_count"] for e in expected.entities}
+    for name in ("clusters.csv", *(f"{g}.jsonl" for g in GRAPH_FILES)):
+        produced = (tmp_path / "duckdb" / name).read_bytes()
+        assert produced == (tmp_path / "reference" / name).read_bytes(), name
+
+
+def test_a_relation_naming_no_record_of_the_run_is_an_error_not_a_silent_loss() -> None:
+    records = [rec("1", "A Co"), rec("2", "B Co")]
+    stray = Relation(source="s", from_record_id="1", to_record_id="9", relation="owner_of")
+    with pytest.raises(EntityBuildError, match="1 of 1 relations"):
+        build_graph(records, [stray], [], {}, {}, [])

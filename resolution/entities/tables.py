@@ -1,0 +1,104 @@
+"""The run's records, relations, listings and clustering as Arrow tables, a column at a time, for
+the entity builder's DuckDB (``resolution.entities.build``).
+
+The objects' fields are taken in one pass and transposed (``_columns``), so a million records
+take about a second and a half; the address ids need Python's address standardisation, once per
+distinct address and country (``place_table``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
+
+import pyarrow as pa
+
+from resolution.entities.ids import address_id
+from resolution.models import Listing, Record, Relation
+from resolution.standardise.names import standardise_address
+
+RECORD_TEXT_FIELDS = (
+    "source", "record_id", "entity_type", "name", "country", "address", "registration_number",
+    "incorporation_date", "date_of_birth", "nationality", "id_number", "imo", "mmsi", "call_sign", "flag",
+)
+"""The record's text fields (``entity_type`` is a ``StrEnum``, so text as it is); ``aliases`` and
+``attributes`` are the other two."""
+
+_ATTRIBUTES = pa.map_(pa.string(), pa.string())
+
+
+_CHUNK = 100_000
+"""Objects whose fields are held as Python tuples at once (``_columns``): 17 fields of a million
+records took some 330 MB so."""
+
+
+def _columns(objects: Sequence[object], types: Mapping[str, pa.DataType]) -> dict[str, pa.ChunkedArray]:
+    """The fields of pydantic ``objects`` named by ``types`` as Arrow arrays of those types: per
+    chunk of objects, one pass over their dictionaries and a transpose, three times faster at a
+    million records than a pass per field (each pass visits every object again)."""
+    names = list(types)
+    chunks: dict[str, list[pa.Array]] = {name: [] for name in names}
+    for start in range(0, len(objects), _CHUNK):
+        rows = map(itemgetter(*names), [o.__dict__ for o in objects[start:start + _CHUNK]])
+        for name, values in zip(names, zip(*rows, strict=True), strict=True):
+            chunks[name].append(pa.array(values, types[name]))
+    return {name: pa.chunked_array(chunks[name], types[name]) for name in names}
+
+
+def record_table(records: Sequence[Record]) -> pa.Table:
+    """The records, one row each in their order with ``pos`` (the position) and every field."""
+    types = {name: pa.string() for name in RECORD_TEXT_FIELDS}
+    columns = _columns(records, {**types, "aliases": pa.list_(pa.string()), "attributes": _ATTRIBUTES})
+    columns["pos"] = pa.chunked_array([pa.array(range(len(records)), pa.int64())])
+    return pa.table(columns)
+
+
+def place_table(places: Iterable[tuple[str, str | None]]) -> pa.Table:
+    """Per distinct (address, country) of the records: ``address_id(country, standard)`` and the
+    standard form (``standardise_address``), none where that form is empty."""
+    address, country, ids, standards = [], [], [], []
+    for text, place_country in places:
+        standard = standardise_address(text)
+        address.append(text)
+        country.append(place_country)
+        ids.append(address_id(place_country, standard) if standard else None)
+        standards.append(standard or None)
+    return pa.table({"address": pa.array(address, pa.string()), "country": pa.array(country, pa.string()),
+                     "address_id": pa.array(ids, pa.string()), "standard": pa.array(standards, pa.string())})
+
+
+def relation_table(relations: Sequence[Relation]) -> pa.Table:
+    """The record-level relations, a row each with ``pos``; ``relation`` as its text value."""
+    types = dict.fromkeys(("source", "from_record_id", "to_record_id", "relation", "start_date", "end_date",
+                           "hs_code"), pa.string())
+    columns = _columns(relations, {**types, "share_pct": pa.float64(), "value_usd": pa.float64(),
+                                   "shipments": pa.int64()})
+    columns["pos"] = pa.chunked_array([pa.array(range(len(relations)), pa.int64())])
+    return pa.table(columns)
+
+
+def listing_table(listings: Sequence[Listing]) -> pa.Table:
+    """The sanctions listings, a row each with ``pos``."""
+    columns = _columns(listings, dict.fromkeys(("source", "record_id", "list_name", "program", "listed_on"),
+                                              pa.string()))
+    columns["pos"] = pa.chunked_array([pa.array(range(len(listings)), pa.int64())])
+    return pa.table(columns)
+
+
+def mapping_table(mapping: Mapping[str, object], key: str, value: str, value_type: pa.DataType) -> pa.Table:
+    """A dictionary as a two-column table."""
+    return pa.table({key: pa.array(list(mapping), pa.string()), value: pa.array(list(mapping.values()), value_type)})
+
+
+def review_table(review_pairs: Iterable[tuple[str, str, float]],
+                 kept_apart: Mapping[tuple[str, str], str] | None) -> pa.Table:
+    """The review pairs (``left, right, probability`` rounded to 6 digits, ``pos``) with, for a
+    pair over the threshold that was kept apart, why (``kept_apart``, else null)."""
+    pairs = list(review_pairs)
+    reasons = kept_apart or {}
+    return pa.table({
+        "left_key": pa.array([p[0] for p in pairs], pa.string()),
+        "right_key": pa.array([p[1] for p in pairs], pa.string()),
+        "probability": pa.array([round(p[2], 6) for p in pairs], pa.float64()),
+        "kept_apart": pa.array([reasons.get((p[0], p[1])) for p in pairs], pa.string()),
+        "pos": pa.array(range(len(pairs)), pa.int64()),
+    })
