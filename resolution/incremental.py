@@ -508,9 +508,9 @@ def resolve_increment(
 
     with graph:
         graph.write(out)
+        graph.write_record_relations(out / RECORD_RELATIONS)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, increment.quarantine)
     write_jsonl(out / PAIRS, linked.evidence)
-    write_jsonl(out / RECORD_RELATIONS, (r.plain_row() for r in increment.relations))
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)

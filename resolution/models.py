@@ -171,13 +171,6 @@ class Relation(BaseModel):
     def _iso_date(cls, value: str | None) -> str | None:
         return normalise_date(value)
 
-    def plain_row(self) -> dict[str, Any]:
-        """``model_dump(exclude_none=True, mode="json")`` without pydantic's serialiser (``record_relations.jsonl``
-        takes 829k of them at a million records): the set fields as they are, the kind as text."""
-        row = {name: value for name, value in self.__dict__.items() if value is not None}
-        row["relation"] = self.relation.value
-        return row
-
     @property
     def from_key(self) -> str:
         return record_key(self.source, self.from_record_id)

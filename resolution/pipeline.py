@@ -33,7 +33,6 @@ from resolution.run_folder import (
     REDIRECTS,
     SUMMARY,
     write_csv,
-    write_jsonl,
 )
 from resolution.settings import ResolutionSettings
 from resolution.sources import read_inputs
@@ -195,9 +194,9 @@ def _resolve(
         t0 = time.perf_counter()
         with graph:
             graph.write(out)
+            # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
+            graph.write_record_relations(out / RECORD_RELATIONS)
         write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, (q.model_dump() for q in batch.quarantine))
-        # what a later ``--previous`` run continues from (relations.jsonl holds them aggregated)
-        write_jsonl(out / RECORD_RELATIONS, (r.plain_row() for r in batch.relations))
         write_csv(out / REDIRECTS, REDIRECT_COLUMNS, [])
         write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_apart)
         write_csv(out / ATTACHED, ATTACHED_COLUMNS, attached)

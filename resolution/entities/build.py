@@ -61,8 +61,15 @@ class ResolvedGraph:
         for name in GRAPH_FILES:
             write_lines(folder / f"{name}.jsonl", self._lines(name))
 
+    def write_record_relations(self, path: Path) -> None:
+        """Write the record-level relations as read (``record_relations.jsonl``), in their order."""
+        write_lines(path, self._query_lines(graph_sql.RECORD_RELATION_LINES))
+
     def _lines(self, name: str) -> Iterator[pa.Array]:
-        reader = self._con.sql(graph_sql.LINES[name]).to_arrow_reader(100_000)
+        return self._query_lines(graph_sql.LINES[name])
+
+    def _query_lines(self, sql: str) -> Iterator[pa.Array]:
+        reader = self._con.sql(sql).to_arrow_reader(100_000)
         for batch in reader:
             yield batch.column(0)
 
@@ -169,7 +176,6 @@ def build_graph(
         con.register("listings_in", tables.listing_table(listings))
         con.register("review_in", tables.review_table(review_pairs, kept_apart))
         con.execute(graph_sql.TABLES)
-        con.unregister("relations_in")
         con.unregister("listings_in")
         _check_all_joined(con, "relations_of_entities", len(relations), "relations")
         _check_all_joined(con, "record_listings", len(listings), "listings")

@@ -226,6 +226,17 @@ select json_merge_patch('{}', to_json({'from_id': a, 'props': {
 from pairs group by a, b order by a, b
 """
 
+RECORD_RELATION_LINES = """
+select json_merge_patch('{}', to_json({
+    'end_date': end_date, 'from_record_id': from_record_id, 'hs_code': hs_code, 'relation': relation,
+    'share_pct': share_pct, 'shipments': shipments, 'source': source, 'start_date': start_date,
+    'to_record_id': to_record_id, 'value_usd': value_usd
+})) || chr(10) as line
+from relations_in
+"""
+"""The record-level relations as read, in their order: each ``model_dump(exclude_none=True, mode="json")``
+as ``write_jsonl`` writes it."""
+
 ENTITY_SIZES = "select entity_id, type, record_count from golden order by entity_id"
 
 LINES = {

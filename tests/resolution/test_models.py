@@ -26,18 +26,3 @@ def test_rows_of_one_source_share_one_source_string() -> None:
 def test_a_record_without_a_source_is_refused(source: str | None) -> None:
     with pytest.raises(ValidationError, match="source"):
         Record.model_validate({"source": source, "record_id": "1", "entity_type": "company", "name": "X"})
-
-
-@pytest.mark.parametrize("values", [
-    {"source": "reg", "from_record_id": "1", "to_record_id": "2", "relation": "director_of"},
-    {"source": "customs", "from_record_id": "a", "to_record_id": "b", "relation": "traded_with",
-     "start_date": "2014-03", "value_usd": "1250.5", "hs_code": "2701", "shipments": "2"},
-    {"source": "reg", "from_record_id": "1", "to_record_id": "2", "relation": "shareholder_of", "share_pct": 0,
-     "end_date": "2020-01-01"},
-])
-def test_a_relations_plain_row_is_its_json_dump_without_nones(values: dict[str, object]) -> None:
-    relation = Relation.model_validate(values)
-    row = relation.plain_row()
-    assert row == relation.model_dump(exclude_none=True, mode="json")
-    assert type(row["relation"]) is str and [type(v) for v in row.values()] == \
-        [type(v) for v in relation.model_dump(exclude_none=True, mode="json").values()]

@@ -6,7 +6,7 @@ from resolution.entities.build import build_graph
 from resolution.entities.ids import entity_id
 from resolution.errors import EntityBuildError
 from resolution.models import Listing, Record, Relation
-from resolution.run_folder import GRAPH_FILES
+from resolution.run_folder import GRAPH_FILES, write_jsonl
 from tests.resolution.entities import reference_build
 
 
@@ -167,8 +167,11 @@ def test_files_are_byte_for_byte_those_of_the_row_at_a_time_reference(seed: int,
     with build_graph(records, relations, listings, labels, probability, review, entity_ids=chosen,
                      kept_apart=reasons) as graph:
         graph.write(tmp_path / "duckdb")
+        graph.write_record_relations(tmp_path / "duckdb" / "record_relations.jsonl")
         assert graph.entity_sizes == {e["id"]: e["record_count"] for e in expected.entities}
-    for name in ("clusters.csv", *(f"{g}.jsonl" for g in GRAPH_FILES)):
+    write_jsonl(tmp_path / "reference" / "record_relations.jsonl",
+                (r.model_dump(exclude_none=True, mode="json") for r in relations))
+    for name in ("clusters.csv", "record_relations.jsonl", *(f"{g}.jsonl" for g in GRAPH_FILES)):
         produced = (tmp_path / "duckdb" / name).read_bytes()
         assert produced == (tmp_path / "reference" / name).read_bytes(), name
 
