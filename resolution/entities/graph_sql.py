@@ -43,7 +43,13 @@ from labelled l join named n using (label) order by l.key
 """Per record, in key order: its position in ``records_in``, key, entity id, probability and
 address; the builder puts these beside the records' own columns in that order as ``members``."""
 
-TABLES = """
+_CANDIDATES = ("country", "registration_number", "incorporation_date", "date_of_birth", "nationality", "id_number",
+               "imo", "mmsi", "call_sign", "flag", "name", "full_date_of_birth", "latin_name", "mixed_case_name")
+"""The fields whose most frequent value is taken per entity (``candidates`` below): the record's
+own, and the three name and two birth date candidates the golden name and date are chosen from."""
+_GOLDEN_VALUES = ",\n        ".join(f"any_value(value) filter (where field = '{field}') as {field}" for field in _CANDIDATES)
+
+TABLES = f"""
 create temp table record_listings as
 select l.*, m.entity_id, l.source || ':' || l.record_id as key,
     'sanc-' || digest([l.source, l.record_id, l.list_name, coalesce(l.program, '')]) as sanction_id
@@ -76,24 +82,11 @@ counted as (
     select entity_id, field, value, count(*) as c from candidates where value <> '' group by all
 ),
 most_common as (  -- the most frequent value of each field, the smallest of those tied
-    select entity_id, field, arg_min(value, {'c': -c, 'v': value}) as value from counted group by all
+    select entity_id, field, arg_min(value, {{'c': -c, 'v': value}}) as value from counted group by all
 ),
 golden_values as (
     select entity_id,
-        any_value(value) filter (where field = 'country') as country,
-        any_value(value) filter (where field = 'registration_number') as registration_number,
-        any_value(value) filter (where field = 'incorporation_date') as incorporation_date,
-        any_value(value) filter (where field = 'date_of_birth') as date_of_birth,
-        any_value(value) filter (where field = 'nationality') as nationality,
-        any_value(value) filter (where field = 'id_number') as id_number,
-        any_value(value) filter (where field = 'imo') as imo,
-        any_value(value) filter (where field = 'mmsi') as mmsi,
-        any_value(value) filter (where field = 'call_sign') as call_sign,
-        any_value(value) filter (where field = 'flag') as flag,
-        any_value(value) filter (where field = 'name') as name,
-        any_value(value) filter (where field = 'full_date_of_birth') as full_date_of_birth,
-        any_value(value) filter (where field = 'latin_name') as latin_name,
-        any_value(value) filter (where field = 'mixed_case_name') as mixed_case_name
+        {_GOLDEN_VALUES}
     from most_common group by entity_id
 ),
 aggregated as (

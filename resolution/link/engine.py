@@ -32,10 +32,11 @@ from resolution.link.backends import AUTO_MEMORY_LIMIT, LinkBackend, memory_cap,
 from resolution.link.conflicts import KeptApart, merged_after_split
 from resolution.link.conflicts import split_conflicts as split_clusters
 from resolution.link.evidence import empty_pairs, evidence_columns
-from resolution.link.features import feature_columns
+from resolution.link.features import distinct_names, own_column_names, own_feature_columns
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
 from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
+from resolution.link.name_worker import name_table, table_of_rows
 from resolution.link.profiles import PROFILE_ID, Profiles, record_profiles, spread_pairs
 from resolution.link.sql import identifier
 from resolution.models import EntityType, Record
@@ -81,10 +82,6 @@ class _CollectWarnings(logging.Handler):
             self.notes.append(text)
 
 
-ARROW_CHUNK_ROWS = 50_000
-"""Feature rows turned into Arrow at a time: only this many dictionaries are alive at once."""
-
-
 def _schema(spec: ModelSpec) -> pa.Schema:
     return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in spec.columns.items()])
 
@@ -93,16 +90,7 @@ def arrow_table(spec: ModelSpec, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """``rows`` (any iterable, e.g. a generator of feature rows) as an Arrow table of ``spec``'s
     columns, converted ``ARROW_CHUNK_ROWS`` at a time so that a generator's dictionaries never all
     sit in memory (a million records' feature rows took some 2 GiB at once)."""
-    return _table_of_rows(_schema(spec), rows)
-
-
-def _table_of_rows(schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    iterator = iter(rows)
-    # Arrow reads the dictionaries itself (a column a row lacks is null): 1.7x faster than
-    # transposing them in Python first
-    batches = [pa.RecordBatch.from_pylist(chunk, schema=schema)
-               for chunk in iter(lambda: list(itertools.islice(iterator, ARROW_CHUNK_ROWS)), [])]
-    return pa.Table.from_batches(batches, schema=schema)
+    return table_of_rows(_schema(spec), rows)
 
 
 def record_table(
@@ -111,11 +99,17 @@ def record_table(
     """The Arrow table of ``spec``'s columns for ``records`` (all of ``entity_type``): the same as
     ``arrow_table(spec, (features(r) for r in records))``, built a column at a time with each
     distinct name's columns computed once and spread to its records by position (at a million
-    records, 9.4 s for the three types against 13.8 s with a dictionary per record)."""
+    records, 9.4 s for the three types against 13.8 s with a dictionary per record), the names in
+    two processes when there are many (``resolution.link.name_worker``)."""
     schema = _schema(spec)
-    own, names, positions = feature_columns(records, entity_type, with_typo_keys=with_typo_keys)
-    name_schema = pa.schema([f for f in schema if f.name not in own])
-    spread = _table_of_rows(name_schema, names).take(pa.array(positions, pa.int64()))
+    keys, positions = distinct_names(records)
+    own_names = own_column_names(entity_type)
+    names, own = name_table(
+        keys, entity_type, with_typo_keys=with_typo_keys,
+        schema=pa.schema([f for f in schema if f.name != "unique_id" and f.name not in own_names]),
+        meanwhile=lambda: own_feature_columns(records, entity_type, own_names),
+    )
+    spread = names.take(pa.array(positions, pa.int64()))
     columns = [pa.array(own[f.name], f.type) if f.name in own else spread.column(f.name) for f in schema]
     return pa.Table.from_arrays(columns, schema=schema)
 

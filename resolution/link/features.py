@@ -1,13 +1,14 @@
 """Columns the Splink models compare, computed from canonical records.
 
-``features`` gives one record's row (screening, incremental runs); ``feature_columns`` gives the
-same values for many records a column at a time, computing the name columns once per distinct
-name and alias list (491,369 for the 678,240 firm records of the 1M world). Both take their values
+``features`` gives one record's row (screening, incremental runs); ``own_feature_columns`` and
+``distinct_names`` give the same values for many records a column at a time, with the name columns
+computed once per distinct name and alias list (491,369 for the 678,240 firm records of the 1M
+world; ``resolution.link.engine.record_table`` puts them together). Both take their values
 from the same helpers, so they cannot drift apart; a test compares them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -100,8 +101,8 @@ def _per_distinct(derive: Callable[[Any], Any], values: list[Any]) -> list[Any]:
 
 def own_feature_columns(records: Sequence[Record], entity_type: EntityType,
                         columns: Sequence[str]) -> dict[str, list[Any]]:
-    """Some of the columns of ``records``' own fields (``unique_id`` too), as ``feature_columns``
-    computes them: what a step that needs a few columns of many records reads (no names)."""
+    """Some of the columns of ``records``' own fields (``unique_id`` too), as ``features`` computes
+    them, a column at a time, each distinct value once."""
     own = _own_columns(entity_type)
     values: dict[str, list[Any]] = {"unique_id": [r.key for r in records]}
     for column in columns:
@@ -111,15 +112,15 @@ def own_feature_columns(records: Sequence[Record], entity_type: EntityType,
     return values
 
 
-def feature_columns(
-    records: Sequence[Record], entity_type: EntityType, *, with_typo_keys: bool = True
-) -> tuple[dict[str, list[Any]], Iterator[dict[str, Any]], list[int]]:
-    """The feature rows of ``records`` (all of ``entity_type``) as columns: the record's own
-    columns as lists, the name columns as one row per distinct name (made as they are read), and
-    for each record the position of its name among those. Expanded by position, they are
-    ``features`` of each record."""
-    own = own_feature_columns(records, entity_type, list(_own_columns(entity_type)))
+def distinct_names(records: Sequence[Record]) -> tuple[list[NameKey], list[int]]:
+    """The distinct name keys (name, or name and aliases) of ``records`` in order of first use, and
+    for each record the position of its key among them: the name columns of a key, computed once
+    (``name_features``) and spread by these positions, are those of each of its records."""
     position_of: dict[NameKey, int] = {}
     positions = [position_of.setdefault(_names_of(r), len(position_of)) for r in records]
-    names = (name_features(key, entity_type, with_typo_keys=with_typo_keys) for key in position_of)
-    return own, names, positions
+    return list(position_of), positions
+
+
+def own_column_names(entity_type: EntityType) -> list[str]:
+    """The columns of a record's own fields (not its names) for ``entity_type``."""
+    return list(_own_columns(entity_type))

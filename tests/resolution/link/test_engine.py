@@ -160,9 +160,10 @@ def test_scored_pairs_leave_the_engine_with_the_evidence_columns_only(tmp_path: 
 
 def test_arrow_table_from_a_generator_in_chunks(monkeypatch) -> None:
     import resolution.link.engine as engine
+    import resolution.link.name_worker as name_worker
     from resolution.link.company import spec
 
-    monkeypatch.setattr(engine, "ARROW_CHUNK_ROWS", 2)
+    monkeypatch.setattr(name_worker, "ARROW_CHUNK_ROWS", 2)
     pulled: list[int] = []
 
     def rows():

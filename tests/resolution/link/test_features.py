@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import resolution.link.features as features_module
+import resolution.link.name_worker as name_worker
 from resolution.link.engine import SPECS, arrow_table, record_table
 from resolution.link.features import features
 from resolution.models import EntityType, Record
@@ -46,13 +47,13 @@ def test_record_table_is_the_table_of_the_feature_rows(entity_type: EntityType, 
 
 def test_record_table_computes_each_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str | tuple[str, ...]] = []
-    name_features = features_module.name_features
+    name_features = features_module.name_features  # called by the name worker's module, here or in a worker
 
     def counted(names: str | tuple[str, ...], *args: object, **kwargs: object) -> dict[str, object]:
         calls.append(names)
         return name_features(names, *args, **kwargs)
 
-    monkeypatch.setattr(features_module, "name_features", counted)
+    monkeypatch.setattr(name_worker, "name_features", counted)
     companies = [r for r in _records() if r.entity_type is EntityType.COMPANY]
     table = record_table(SPECS["company"](), companies, EntityType.COMPANY)
     # records 1 and 5 share name and (no) aliases; 3 and 4 share a name but not the aliases

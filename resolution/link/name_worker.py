@@ -1,0 +1,141 @@
+"""The name columns of many distinct names, in two processes at once.
+
+Standardising names is Python, which uses one core of the two, and at a million records it was
+most of the firms' feature table (491,369 distinct names and alias lists, some 6 s of 10). When
+there are ``WORKER_MIN_NAMES`` or more, a worker process (``python -m resolution.link.name_worker``:
+a fresh interpreter, so nothing of this process, its threads or its main module, is inherited)
+computes the last ``WORKER_SHARE`` of them while this process computes the rest and whatever else
+it is given (``meanwhile``). The worker's rows come back as an Arrow IPC stream, and the two parts
+are joined in order: the same table as computing every name here (a test compares them).
+
+A worker that cannot start, fails or answers what cannot be read costs time only: its names are
+then computed here, with a warning that says why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyarrow as pa
+
+from resolution.link.features import NameKey, name_features
+from resolution.models import EntityType
+
+WORKER_MIN_NAMES = 100_000
+"""Fewer distinct names than this are computed here: a worker costs most of a second to start
+(its imports), and 100,000 names take about a second and a half."""
+
+WORKER_SHARE = 0.6
+"""The part of the names the worker computes (the last ones); this process computes the rest
+beside the records' own columns, which the worker does not. At a million records the firms' table
+took 7.1-7.3 s so (the worker waited for 1 s), 8.0 s with half, 9.6-9.8 s in one process: the
+worker is slower per name than this process (cold caches, and two processes at once share the
+machine's two cores less well than two threads of DuckDB)."""
+
+ARROW_CHUNK_ROWS = 50_000
+"""Feature rows turned into Arrow at a time: only this many dictionaries are alive at once."""
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def table_of_rows(schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """``rows`` (dictionaries, e.g. a generator) as a table of ``schema``, ``ARROW_CHUNK_ROWS`` at a
+    time. Arrow reads the dictionaries itself (a column a row lacks is null): 1.7x faster than
+    transposing them in Python first."""
+    iterator = iter(rows)
+    batches = [pa.RecordBatch.from_pylist(chunk, schema=schema)
+               for chunk in iter(lambda: list(itertools.islice(iterator, ARROW_CHUNK_ROWS)), [])]
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _names_here(keys: Sequence[NameKey], entity_type: EntityType, with_typo_keys: bool,
+                schema: pa.Schema) -> pa.Table:
+    return table_of_rows(schema, (name_features(key, entity_type, with_typo_keys=with_typo_keys) for key in keys))
+
+
+def name_table(keys: Sequence[NameKey], entity_type: EntityType, *, with_typo_keys: bool, schema: pa.Schema,
+               meanwhile: Callable[[], T]) -> tuple[pa.Table, T]:
+    """The name columns (``schema``) of each of ``keys`` in order, and what ``meanwhile`` returns,
+    computed while the worker works (when there is one)."""
+    if len(keys) < WORKER_MIN_NAMES:
+        return _names_here(keys, entity_type, with_typo_keys, schema), meanwhile()
+    cut = len(keys) - int(len(keys) * WORKER_SHARE)
+    theirs = keys[cut:]
+    with tempfile.TemporaryDirectory(prefix="tracegraph-names-") as folder:
+        request = Path(folder) / "request.pickle"
+        request.write_bytes(pickle.dumps((entity_type.value, with_typo_keys, schema.serialize().to_pybytes(),
+                                          list(theirs)), protocol=pickle.HIGHEST_PROTOCOL))
+        worker = _start_worker(request)
+        try:
+            other = meanwhile()
+            here = _names_here(keys[:cut], entity_type, with_typo_keys, schema)
+            there = _worker_result(worker, schema) if worker is not None else None
+        finally:
+            if worker is not None and worker.poll() is None:  # interrupted, or this process failed
+                worker.kill()
+                worker.wait()
+    if there is None:
+        there = _names_here(theirs, entity_type, with_typo_keys, schema)
+    return pa.concat_tables([here, there]), other
+
+
+def worker_command(request: Path) -> list[str]:
+    """The command that starts the worker for the pickled ``request``."""
+    return [sys.executable, "-m", __name__, str(request)]
+
+
+def _start_worker(request: Path) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(worker_command(request), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except OSError as exc:
+        log.warning("the worker for standardising names did not start (%s); computing them here instead", exc)
+        return None
+
+
+def _worker_result(worker: subprocess.Popen[bytes], schema: pa.Schema) -> pa.Table | None:
+    """The worker's table, or None (with a warning) when it failed or answered something else."""
+    answer, errors = worker.communicate()
+    if worker.returncode != 0:
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        log.warning("the worker standardising names failed (exit status %s: %s); computing them here instead",
+                    worker.returncode, tail[0])
+        return None
+    try:
+        table = pa.ipc.open_stream(pa.py_buffer(answer)).read_all()
+    except (pa.ArrowInvalid, OSError) as exc:  # a cut or foreign answer
+        log.warning("the name worker's answer could not be read (%s); computing the names here instead", exc)
+        return None
+    if not table.schema.equals(schema):
+        log.warning("the name worker answered other columns; computing the names here instead")
+        return None
+    return table
+
+
+def _worker_main() -> None:
+    """The worker: the path of its pickled request as argument, the table on standard output."""
+    from resolution.collector import collector_paused
+
+    kind, with_typo_keys, schema_bytes, keys = pickle.loads(Path(sys.argv[1]).read_bytes())
+    schema = pa.ipc.read_schema(pa.py_buffer(schema_bytes))
+    with collector_paused():
+        table = _names_here(keys, EntityType(kind), with_typo_keys, schema)
+    with pa.ipc.new_stream(sys.stdout.buffer, schema) as stream:
+        stream.write_table(table)
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    # run from the module under its own name, so that what it unpickles names that module, not __main__
+    from resolution.link.name_worker import _worker_main as worker_main
+
+    worker_main()
