@@ -204,7 +204,7 @@ def _resolve(
         timings["write_pairs"] = evidence.finish()  # its seconds overlap linking and the two above
     timings["total"] = round(time.perf_counter() - started, 3)
     say(f"wrote the run folder in {timings['write']:.1f} s (pairs.jsonl in {timings['write_pairs']:.1f} s beside "
-        f"the entities); {len(batch.records)} "
+        f"linking and the entities); {len(batch.records)} "
         f"records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
 
     summary = RunSummary(
