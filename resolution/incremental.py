@@ -48,10 +48,10 @@ import pyarrow as pa
 from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
-from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
-from resolution.link.evidence import PairOutcome, evidence_rows
-from resolution.link.lone_records import attached_rows
 from resolution.models import EntityType, Listing, Record, Relation
+from resolution.link.evidence import PairOutcome, evidence_rows
+from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
+from resolution.link.lone_records import attached_rows
 from resolution.pipeline import RunSummary, per_type_counts
 from resolution.run_folder import (
     ATTACHED,
@@ -498,12 +498,10 @@ def resolve_increment(
     attached_csv_rows = _attached(before, increment, linked, label_of)
     outcome.add_attached((row["record"], float(row["share"])) for row in attached_csv_rows)
     kept_rows = _kept_apart(before, increment, linked, label_of)
-    from resolution.link.backends import entity_memory_cap
-
     graph = build_graph(increment.records, increment.relations, increment.listings, label_of,
                         outcome.probability, outcome.review, entity_ids=ids.entity_ids,
                         kept_apart=kept_apart_reasons(kept_rows),
-                        memory_limit=entity_memory_cap(settings.duckdb_memory_limit, len(increment.records)))
+                        memory_limit=settings.duckdb_memory_limit)
     timings["entities"] = round(time.perf_counter() - t0, 3)
 
     with graph:

@@ -15,7 +15,7 @@ from typing import Any
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
-from resolution.link.backends import entity_memory_cap, memory_cap
+from resolution.link.backends import memory_cap
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.evidence import EvidenceWriter, PairOutcome, evidence_table
 from resolution.link.lone_records import attached_rows
@@ -117,11 +117,7 @@ def _resolve(
 
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
-    from resolution.link.engine import (  # Splink only when linking
-        SPECS,
-        link_entity_type,
-        record_table,
-    )
+    from resolution.link.engine import SPECS, link_entity_type, record_table  # Splink only when linking
 
     say = progress or (lambda _m: None)
     out.mkdir(parents=True, exist_ok=True)
@@ -187,7 +183,7 @@ def _resolve(
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
                             outcome.review, kept_apart=kept_apart_reasons(kept_apart),
-                            memory_limit=entity_memory_cap(settings.duckdb_memory_limit, len(batch.records)))
+                            memory_limit=settings.duckdb_memory_limit)
         timings["entities"] = round(time.perf_counter() - t0, 3)
         say(f"built {len(graph.entity_sizes)} entities from {len(batch.records)} records in {timings['entities']} s "
             f"({per_second(len(batch.records), timings['entities'])} records/s)")

@@ -25,7 +25,6 @@ RECORD_TEXT_FIELDS = (
 
 _ATTRIBUTES = pa.map_(pa.string(), pa.string())
 
-
 _CHUNK = 100_000
 """Objects whose fields are held as Python tuples at once (``_columns``): 17 fields of a million
 records took some 330 MB so."""
@@ -67,13 +66,11 @@ def place_table(places: Iterable[tuple[str, str | None]]) -> pa.Table:
 
 
 def relation_table(relations: Sequence[Relation]) -> pa.Table:
-    """The record-level relations, a row each with ``pos``; ``relation`` as its text value."""
+    """The record-level relations, a row each in their order; ``relation`` as its text value."""
     types = dict.fromkeys(("source", "from_record_id", "to_record_id", "relation", "start_date", "end_date",
                            "hs_code"), pa.string())
-    columns = _columns(relations, {**types, "share_pct": pa.float64(), "value_usd": pa.float64(),
-                                   "shipments": pa.int64()})
-    columns["pos"] = pa.chunked_array([pa.array(range(len(relations)), pa.int64())])
-    return pa.table(columns)
+    return pa.table(_columns(relations, {**types, "share_pct": pa.float64(), "value_usd": pa.float64(),
+                                         "shipments": pa.int64()}))
 
 
 def listing_table(listings: Sequence[Listing]) -> pa.Table:
@@ -91,7 +88,7 @@ def mapping_table(mapping: Mapping[str, object], key: str, value: str, value_typ
 
 def review_table(review_pairs: Iterable[tuple[str, str, float]],
                  kept_apart: Mapping[tuple[str, str], str] | None) -> pa.Table:
-    """The review pairs (``left, right, probability`` rounded to 6 digits, ``pos``) with, for a
+    """The review pairs (``left, right, probability`` rounded to 6 digits) with, for a
     pair over the threshold that was kept apart, why (``kept_apart``, else null)."""
     pairs = list(review_pairs)
     reasons = kept_apart or {}
@@ -100,5 +97,4 @@ def review_table(review_pairs: Iterable[tuple[str, str, float]],
         "right_key": pa.array([p[1] for p in pairs], pa.string()),
         "probability": pa.array([round(p[2], 6) for p in pairs], pa.float64()),
         "kept_apart": pa.array([reasons.get((p[0], p[1])) for p in pairs], pa.string()),
-        "pos": pa.array(range(len(pairs)), pa.int64()),
     })

@@ -99,26 +99,17 @@ def _physical_memory_bytes() -> int | None:
         return None
 
 
-def memory_cap(setting: str, rows: int) -> str:
+def memory_cap(setting: str, rows: int, *, share: float = 1.0) -> str:
     """The DuckDB memory limit for a job over ``rows`` rows: ``setting`` as it is, or for ``auto``
     ``rows`` x 2 KiB, at least 1500MB and at most half of the machine's memory (never below the
-    floor). In DuckDB's units (MB = 10^6 bytes), so it reads the same in messages and in DuckDB."""
+    floor), times ``share`` (a job that works beside others takes part of it). In DuckDB's units
+    (MB = 10^6 bytes), so it reads the same in messages and in DuckDB."""
     if setting.strip().lower() != AUTO_MEMORY_LIMIT:
         return setting
     wanted_mb = -(-rows * AUTO_BYTES_PER_ROW // 1_000_000)
     physical = _physical_memory_bytes()
     ceiling_mb = physical // 2 // 1_000_000 if physical else wanted_mb
-    return f"{max(AUTO_FLOOR_MB, min(wanted_mb, ceiling_mb))}MB"
-
-
-def entity_memory_cap(setting: str, records: int) -> str:
-    """The DuckDB memory limit of the entity builder over ``records`` records: ``setting`` as it is,
-    or for ``auto`` half of ``memory_cap``'s (it works beside the pairs writer's DuckDB and the
-    run's Python objects; at a million records the run's peak was 4.2-5.0 GB with 2GB, and the
-    build took 9 s with 2GB, 10.5 s with 1GB, 13.7 s with 600MB)."""
-    if setting.strip().lower() != AUTO_MEMORY_LIMIT:
-        return setting
-    return f"{max(AUTO_FLOOR_MB // 2, int(memory_cap(setting, records).removesuffix('MB')) // 2)}MB"
+    return f"{int(max(AUTO_FLOOR_MB, min(wanted_mb, ceiling_mb)) * share)}MB"
 
 
 def spark_memory(memory_limit: str) -> str | None:

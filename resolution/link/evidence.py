@@ -130,11 +130,8 @@ def _rounded_batches(slim: pa.Table, weight_columns: list[str], merge_threshold:
             **{c: pc.round(batch.column(c), _WEIGHT_DIGITS) for c in weight_columns},
         })
 
-    batches = slim.to_batches(max_chunksize=_BATCH_ROWS * 4)
-    schema = rounded(batches[0]).schema if batches else None
-    if schema is None:
-        return pa.RecordBatchReader.from_batches(pa.schema([]), [])
-    return pa.RecordBatchReader.from_batches(schema, (rounded(batch) for batch in batches))
+    batches = slim.to_batches(max_chunksize=_BATCH_ROWS * 4)  # EvidenceWriter.add gives no empty table
+    return pa.RecordBatchReader.from_batches(rounded(batches[0]).schema, (rounded(batch) for batch in batches))
 
 
 class EvidenceWriter:
@@ -219,14 +216,10 @@ def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_thr
                    memory_limit: str = "4GB", threads: int | None = None) -> float:
     """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
     table's pairs in its order (``EvidenceWriter``, all at once); returns the seconds spent."""
-    writer = EvidenceWriter(path, merge_threshold, memory_limit=memory_limit, threads=threads)
-    try:
+    with EvidenceWriter(path, merge_threshold, memory_limit=memory_limit, threads=threads) as writer:
         for entity_type, pairs in scored:
             writer.add(entity_type, pairs)
-    except BaseException:
-        writer.close()
-        raise
-    return writer.finish()
+        return writer.finish()
 
 
 @dataclass

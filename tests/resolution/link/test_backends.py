@@ -56,3 +56,10 @@ def test_duckdb_takes_the_auto_cap(rows: int) -> None:
     number, unit = str(set_to[0]).split()
     in_bytes = float(number) * {"MiB": 2**20, "GiB": 2**30}[unit]
     assert abs(in_bytes - _megabytes(cap) * 1_000_000) < 0.1 * 2**30
+
+
+def test_a_job_beside_others_takes_its_share_of_auto_and_a_given_size_as_it_is() -> None:
+    whole = _megabytes(memory_cap("auto", 1_000_000))
+    assert _megabytes(memory_cap("auto", 1_000_000, share=0.5)) == whole // 2
+    assert _megabytes(memory_cap("auto", 10, share=0.5)) == AUTO_FLOOR_MB // 2
+    assert memory_cap("3GB", 1_000_000, share=0.5) == "3GB"
