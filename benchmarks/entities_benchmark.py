@@ -25,6 +25,7 @@ from typing import Any
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
 from resolution.link.conflicts import kept_apart_reasons
+from resolution.pairs_file import read_pairs
 from resolution.run_folder import CLUSTERS, GRAPH_FILES, read_csv, read_jsonl
 from resolution.sources import read_inputs
 
@@ -37,7 +38,7 @@ def run_inputs(run_dir: Path) -> tuple[dict[str, str], dict[str, float], list[tu
     probability = {row["key"]: row["probability"] for row in read_jsonl(run_dir / "records.jsonl")
                    if row["probability"] != 1.0}
     review = [(row["record_l"], row["record_r"], row["match_probability"])
-              for row in read_jsonl(run_dir / "pairs.jsonl") if not row["merged"]]
+              for row in read_pairs(run_dir) if not row["merged"]]
     return clusters, probability, review, kept_apart_reasons(read_csv(run_dir / "kept_apart.csv", missing_ok=True))
 
 

@@ -15,7 +15,7 @@ A and B are written as canonical CSV into a temp folder and resolved together wi
 ``resolution.pipeline.resolve`` (ours), and linked with the plain Splink baseline of
 ``benchmarks.plain_splink``; both are scored with ``resolution.evaluate.score`` overall and per
 entity type. For ours, the false merges (merged pairs of different entries, from the run's
-``pairs.jsonl``) and the misses (aliases not in their entry's cluster) are counted by kind and a
+``pairs.parquet``) and the misses (aliases not in their entry's cluster) are counted by kind and a
 sample of each is printed.
 
 ``--what-if`` also resolves each variant twice more with two changes to our training applied at
@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import json
 import random
 import tempfile
 import time
@@ -48,6 +47,7 @@ from benchmarks.plain_splink import link_plain, plain_row
 from resolution.demo.generator import RECORD_COLUMNS
 from resolution.evaluate import Scores, read_assignments, score
 from resolution.models import record_key
+from resolution.pairs_file import read_pairs
 from resolution.pipeline import resolve
 from resolution.settings import PROJECT_ROOT, ResolutionSettings
 from resolution.sources.batch import InputBatch
@@ -205,13 +205,11 @@ def failures(run: Path, rows: list[dict[str, Any]], truth: dict[str, str], kinds
     by_key = {record_key(r["source"], r["record_id"]): r for r in rows}
     predicted = read_assignments(run / "clusters.csv", "entity_id")
     false_pairs: list[tuple[str, str, float, str]] = []
-    with (run / "pairs.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            pair = json.loads(line)
-            left, right = pair["record_l"], pair["record_r"]
-            if pair["merged"] and truth.get(left) != truth.get(right):
-                kind = false_merge_kind(by_key[left]["name"], by_key[right]["name"], pair["entity_type"])
-                false_pairs.append((left, right, pair["match_probability"], kind))
+    for pair in read_pairs(run, merged_only=True):
+        left, right = pair["record_l"], pair["record_r"]
+        if truth.get(left) != truth.get(right):
+            kind = false_merge_kind(by_key[left]["name"], by_key[right]["name"], pair["entity_type"])
+            false_pairs.append((left, right, pair["match_probability"], kind))
     misses: list[tuple[str, str, str]] = []
     for key, entry in truth.items():
         if not key.startswith(LIST_B + ":"):

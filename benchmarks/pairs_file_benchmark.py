@@ -1,49 +1,55 @@
-"""Writing ``pairs.jsonl``: DuckDB (``write_evidence``) against orjson a row at a time, in one run.
+"""The pairs file: ``pairs.parquet`` against the ``pairs.jsonl`` runs wrote before, in one run.
 
     python -m benchmarks.pairs_file_benchmark RUN_DIR [--repeat 2] [--out DIR]
 
-Reads the scored pairs of a finished run back into one Arrow table per entity type, shaped as
-Splink's predictions leave the engine (ids, probability, match weight, ``mw_*`` columns), then
-writes them both ways: ``write_jsonl(evidence_rows(...))``, the baseline that full runs used
-before, and ``write_evidence``. Prints the seconds of each, their ratio, and whether the two files
-are byte-identical.
+Reads the scored pairs of a finished run (either file) back into one Arrow table per entity type,
+shaped as Splink's predictions leave the engine (ids, probability, match weight, ``mw_*``
+columns), then, per trial, writes them both ways: JSON lines (``write_jsonl(evidence_rows(...))``,
+orjson a row at a time: the rows ``pairs.jsonl`` held) and ``write_evidence`` (``pairs.parquet``).
+Prints the seconds and megabytes of each and their ratio, then what readers pay for each file:
+every merged pair (what ``tracegraph load`` reads) and the pairs within a few records (what
+``tracegraph explain`` reads), and whether both files give the same rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import filecmp
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from resolution.link.evidence import evidence_rows, write_evidence
-from resolution.run_folder import PAIRS, write_jsonl
+from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs, read_pairs_table
+from resolution.run_folder import write_jsonl
 from resolution.settings import ResolutionSettings
 
-_COLUMNS = ("{entity_type: 'VARCHAR', record_l: 'VARCHAR', record_r: 'VARCHAR', match_probability: 'DOUBLE', "
-            "match_weight: 'DOUBLE', weights: 'JSON', tf_adjustments: 'JSON'}")
 
-
-def scored_pairs(pairs_file: Path) -> list[tuple[str, pa.Table]]:
-    """The pairs of ``pairs_file`` as Splink-shaped tables, one per entity type."""
-    con = duckdb.connect()
-    con.execute(f"create table pairs as select * from read_json(?, format='newline_delimited', columns={_COLUMNS})",
-                [str(pairs_file)])
+def scored_pairs(run_dir: Path) -> list[tuple[str, pa.Table]]:
+    """The run's pairs as Splink-shaped tables, one per entity type, in file order."""
+    table = read_pairs_table(run_dir)
     tables = []
-    for (kind,) in con.execute("select distinct entity_type from pairs order by 1").fetchall():
-        columns = ["record_l as unique_id_l", "record_r as unique_id_r", "match_probability", "match_weight"]
+    for kind in sorted(set(table.column("entity_type").to_pylist())):
+        part = table.filter(pc.equal(table.column("entity_type"), kind))
+        columns: dict[str, Any] = {
+            "unique_id_l": part.column("record_l"), "unique_id_r": part.column("record_r"),
+            "match_probability": part.column("match_probability"), "match_weight": part.column("match_weight"),
+        }
         for field, prefix in (("weights", "mw_"), ("tf_adjustments", "mw_tf_adj_")):
-            names = con.execute(f"select distinct unnest(json_keys({field})) from pairs where entity_type = ? "
-                                "order by 1", [kind]).fetchall()
-            columns += [f"({field} ->> '{name}')::DOUBLE as \"{prefix}{name}\"" for (name,) in names]
-        query = f"select {', '.join(columns)} from pairs where entity_type = $kind order by record_l, record_r"
-        tables.append((kind, con.sql(query, params={"kind": kind}).to_arrow_table()))
-    con.close()
+            names = sorted({name for chunk in part.column(field).chunks for name in chunk.keys.to_pylist()})
+            columns |= {f"{prefix}{name}": pc.map_lookup(part.column(field), name, "first") for name in names}
+        tables.append((kind, pa.table(columns)))
     return tables
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
 
 
 def main() -> None:
@@ -53,22 +59,31 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="where to write the two files (default: a temp dir)")
     args = parser.parse_args()
     threshold = ResolutionSettings().merge_threshold
-    scored = scored_pairs(args.run_dir / PAIRS)
+    scored = scored_pairs(args.run_dir)
     print("pairs:", {kind: table.num_rows for kind, table in scored}, flush=True)
     out = args.out or Path(tempfile.mkdtemp(prefix="pairs-bench-"))
-    out.mkdir(parents=True, exist_ok=True)
+    as_json, as_parquet = out / "jsonl", out / "parquet"
+    for folder in (as_json, as_parquet):
+        folder.mkdir(parents=True, exist_ok=True)
     for trial in range(1, args.repeat + 1):
-        started = time.perf_counter()
-        write_jsonl(out / "orjson.jsonl", (row for kind, table in sorted(scored, key=lambda s: s[0])
-                                           for row in evidence_rows(kind, table, threshold)))
-        middle = time.perf_counter()
-        write_evidence(out / "duckdb.jsonl", scored, threshold)
-        done = time.perf_counter()
-        baseline, duck = middle - started, done - middle
-        print(f"trial {trial}: orjson a row at a time {baseline:.1f} s, DuckDB {duck:.1f} s, "
-              f"ratio {baseline / duck:.1f}x", flush=True)
-    same = filecmp.cmp(out / "orjson.jsonl", out / "duckdb.jsonl", shallow=False)
-    print(f"byte-identical: {same} ({out})")
+        baseline, _ = _timed(lambda: write_jsonl(as_json / LEGACY_PAIRS, (
+            row for kind, table in scored for row in evidence_rows(kind, table, threshold))))
+        parquet, _ = _timed(lambda: write_evidence(as_parquet / PAIRS, scored, threshold))
+        print(f"trial {trial}: pairs.jsonl (orjson a row at a time) {baseline:.1f} s, "
+              f"pairs.parquet {parquet:.1f} s, ratio {baseline / parquet:.1f}x", flush=True)
+    json_mb, parquet_mb = ((f / name).stat().st_size / 1e6 for f, name in ((as_json, LEGACY_PAIRS),
+                                                                           (as_parquet, PAIRS)))
+    print(f"size: pairs.jsonl {json_mb:.0f} MB, pairs.parquet {parquet_mb:.0f} MB, ratio {json_mb / parquet_mb:.1f}x")
+
+    first = next(read_pairs(as_parquet, merged_only=True))
+    partners = {first["record_l"], first["record_r"]}
+    for folder in (as_json, as_parquet):
+        merged_s, merged = _timed(lambda folder=folder: sum(1 for _ in read_pairs(folder, merged_only=True)))
+        within_s, within = _timed(lambda folder=folder: len(list(read_pairs(folder, within=partners))))
+        print(f"read {folder.name}: every merged pair {merged_s:.1f} s ({merged}), "
+              f"the pairs within two records {within_s:.2f} s ({within})", flush=True)
+    same = all(a == b for a, b in zip(read_pairs(as_json), read_pairs(as_parquet), strict=True))
+    print(f"same rows: {same} ({out})")
 
 
 if __name__ == "__main__":

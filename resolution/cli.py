@@ -155,13 +155,17 @@ def load(
 ) -> None:
     """Write a run folder into Neo4j (idempotent: loading twice changes nothing)."""
     from resolution.graph.loader import load_run
+    from resolution.pairs_file import count_pairs
     from resolution.run_folder import GRAPH_FILES
 
     settings = get_settings()
     try:
-        totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in (*GRAPH_FILES, "pairs")}
+        totals = {name: sum(1 for _ in (run_dir / f"{name}.jsonl").open()) for name in GRAPH_FILES}
+        totals["pairs"] = count_pairs(run_dir, merged_only=True)  # only merged pairs are loaded
     except FileNotFoundError as exc:
         raise _fail(TracegraphError(f"{run_dir} is not a complete run folder: {exc.filename} missing")) from exc
+    except TracegraphError as exc:  # no pairs file (RunFolderError)
+        raise _fail(exc) from exc
     failure: TracegraphError | None = None
     with _driver_log_lines(), Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -235,12 +239,11 @@ def explain(
     table = Table(title=f"{entity_id}: {len(members)} records")
     for column in ("record", "record", "probability", "weights"):
         table.add_column(column)
-    with (run_dir / "pairs.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            pair = json.loads(line)
-            if pair["merged"] and pair["record_l"] in members and pair["record_r"] in members:
-                weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
-                table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
+    from resolution.pairs_file import read_pairs
+
+    for pair in read_pairs(run_dir, merged_only=True, within=members):
+        weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
+        table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
     Console().print(table)
     kept = [row for row in read_csv(run_dir / KEPT_APART, missing_ok=True)
             if row["record_l"] in members or row["record_r"] in members]

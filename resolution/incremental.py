@@ -58,7 +58,6 @@ from resolution.run_folder import (
     ATTACHED_COLUMNS,
     KEPT_APART,
     KEPT_APART_COLUMNS,
-    PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
     RECORD_RELATIONS,
@@ -68,8 +67,8 @@ from resolution.run_folder import (
     read_csv,
     read_jsonl,
     write_csv,
-    write_jsonl,
 )
+from resolution.pairs_file import PAIRS, read_pairs, write_pair_rows
 from resolution.settings import ResolutionSettings
 from resolution.sources import InputBatch, read_inputs
 
@@ -85,7 +84,7 @@ class PreviousRun:
     entity_of: dict[str, str]  # record key -> entity id
     relations: list[Relation]
     listings: list[Listing]
-    pairs: list[dict[str, Any]]  # pairs.jsonl rows
+    pairs: list[dict[str, Any]]  # the pairs file's rows (resolution.pairs_file)
     redirects: dict[str, str]
     quarantine: list[dict[str, str]]
 
@@ -117,7 +116,7 @@ def read_previous_run(folder: Path) -> PreviousRun:
         entity_of=entity_of,
         relations=[Relation.model_validate(r) for r in read_jsonl(folder / RECORD_RELATIONS)],
         listings=[Listing.model_validate(r["props"]) for r in read_jsonl(folder / "sanctions.jsonl")],
-        pairs=list(read_jsonl(folder / PAIRS)),
+        pairs=list(read_pairs(folder)),
         redirects=redirects,
         quarantine=read_csv(folder / QUARANTINE, missing_ok=True),
     )
@@ -508,7 +507,7 @@ def resolve_increment(
         graph.write(out)
         graph.write_record_relations(out / RECORD_RELATIONS)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, increment.quarantine)
-    write_jsonl(out / PAIRS, linked.evidence)
+    write_pair_rows(out / PAIRS, linked.evidence)
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)

@@ -25,7 +25,6 @@ from resolution.run_folder import (
     ATTACHED_COLUMNS,
     KEPT_APART,
     KEPT_APART_COLUMNS,
-    PAIRS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
     RECORD_RELATIONS,
@@ -34,6 +33,7 @@ from resolution.run_folder import (
     SUMMARY,
     write_csv,
 )
+from resolution.pairs_file import PAIRS
 from resolution.settings import ResolutionSettings
 from resolution.sources import read_inputs
 
@@ -132,7 +132,7 @@ def _resolve(
 
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
-    # pairs.jsonl, sorted by entity type, then pair (a pair written twice is adjacent: the loader
+    # pairs.parquet, sorted by entity type, then pair (a pair written twice is adjacent: the loader
     # relies on it), is written by DuckDB in a thread, a type's part while the next type is linked
     # and the entities are built: DuckDB leaves the interpreter's lock while it works, so on one
     # thread of its own it takes the core that Python leaves
@@ -199,7 +199,7 @@ def _resolve(
         timings["write"] = round(time.perf_counter() - t0, 3)
         timings["write_pairs"] = evidence.finish()  # its seconds overlap linking and the two above
     timings["total"] = round(time.perf_counter() - started, 3)
-    say(f"wrote the run folder in {timings['write']:.1f} s (pairs.jsonl in {timings['write_pairs']:.1f} s beside "
+    say(f"wrote the run folder in {timings['write']:.1f} s (pairs.parquet in {timings['write_pairs']:.1f} s beside "
         f"linking and the entities); {len(batch.records)} "
         f"records in {timings['total']} s ({per_second(len(batch.records), timings['total'])} records/s)")
 

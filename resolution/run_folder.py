@@ -2,8 +2,8 @@
 
 ``clusters.csv`` (source,record_id,entity_id), ``quarantine.csv``, ``entities.jsonl``,
 ``records.jsonl``, ``addresses.jsonl``, ``registered_at.jsonl``, ``sanctions.jsonl``,
-``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.jsonl`` (scored
-pairs with per-comparison match weights), ``kept_apart.csv`` (pairs over the merge threshold left
+``listed_on.jsonl``, ``relations.jsonl``, ``possibly_same_as.jsonl``, ``pairs.parquet`` (scored
+pairs with per-comparison match weights: ``resolution.pairs_file``), ``kept_apart.csv`` (pairs over the merge threshold left
 unmerged, with the field whose two values they would have joined: ``resolution.link.conflicts``),
 ``attached.csv`` (records left alone by the clustering that joined the entity holding most records
 of their name, with the figures: ``resolution.link.lone_records``),
@@ -31,7 +31,6 @@ from resolution.errors import RunFolderError
 CLUSTERS = "clusters.csv"
 QUARANTINE = "quarantine.csv"
 SUMMARY = "summary.json"
-PAIRS = "pairs.jsonl"
 RECORD_RELATIONS = "record_relations.jsonl"
 REDIRECTS = "redirects.csv"
 REDIRECT_COLUMNS = ["old_id", "new_id"]

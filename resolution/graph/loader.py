@@ -41,6 +41,7 @@ from resolution.collector import collect_cycles, collector_paused
 from resolution.errors import GraphLoadError
 from resolution.models import RelationType
 from resolution.run_folder import REDIRECTS, check_run_folder, read_csv, read_jsonl
+from resolution.pairs_file import read_pairs
 from resolution.settings import ResolutionSettings
 
 ENTITY_LABELS = {"company": "Company", "person": "Person", "vessel": "Vessel"}
@@ -130,7 +131,7 @@ class _Position:
             return "before any row was written"
         where = f"after {self.rows} rows were written"
         if self.current is not None:
-            where += f" (stopped in {self.current}.jsonl after {self.rows_in_current} of its rows"
+            where += f" (stopped in {_file_of(self.current)} after {self.rows_in_current} of its rows"
             where += f"; complete: {', '.join(self.done)})" if self.done else ")"
         if self.rows_unsure:
             where += (f", and {self.rows_unsure} more rows were being committed when Neo4j went away, "
@@ -243,8 +244,13 @@ def _write(tx: ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> lis
     return [record.data() for record in tx.run(text, rows=rows)]
 
 
+def _file_of(name: str) -> str:
+    """The run-folder file a name of ``LOAD_ORDER`` is read from, for messages."""
+    return "the pairs file" if name == "pairs" else f"{name}.jsonl"
+
+
 def _merged_pairs(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Merged pairs, each once: ``pairs.jsonl`` is sorted by entity type and pair, so a repeat is adjacent."""
+    """Merged pairs, each once: the pairs file is sorted by entity type and pair, so a repeat is adjacent."""
     previous: tuple[str, str] | None = None
     for row in rows:
         pair = (row["record_l"], row["record_r"])
@@ -380,9 +386,9 @@ def _count(done: Iterable[Future[int]], written: Written) -> BaseException | Non
 
 
 def _rows(run_dir: Path, file_name: str) -> Iterator[dict[str, Any]]:
-    rows = read_jsonl(run_dir / f"{file_name}.jsonl")
     if file_name == "pairs":
-        return _merged_pairs(rows)
+        return _merged_pairs(read_pairs(run_dir, merged_only=True))
+    rows = read_jsonl(run_dir / f"{file_name}.jsonl")
     prepare = _PREPARE.get(file_name)
     return (prepare(r) for r in rows) if prepare else rows
 

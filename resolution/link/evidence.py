@@ -1,4 +1,5 @@
-"""Scored pairs as evidence: the ``pairs.jsonl`` rows, and what a run takes from them.
+"""Scored pairs as evidence: the pairs file's rows (``resolution.pairs_file``), and what a run takes
+from them.
 
 Splink's scored pairs arrive as an Arrow table with every intermediate column retained (both
 sides' values, gamma and Bayes factor columns...). Evidence keeps only the ids, the probability,
@@ -9,7 +10,7 @@ whole rows into dictionaries cost more than linking them."""
 from __future__ import annotations
 
 import itertools
-import shutil
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,8 +20,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from resolution.link.sql import identifier, literal
+from resolution.pairs_file import PAIRS_SCHEMA, open_pairs_writer
 
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 MERGED = "merged"
@@ -67,7 +70,7 @@ def _weight_columns(table: pa.Table) -> tuple[list[str], list[str]]:
 
 
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
-    """``pairs.jsonl`` rows for one entity type's scored pairs, in the table's order, built a
+    """The pairs file's rows for one entity type's scored pairs, in the table's order, built a
     batch at a time from the evidence columns only. The full and the incremental run share it.
 
     Numbers are rounded by Arrow a column at a time (6 digits for the probability, 4 for weights;
@@ -107,7 +110,7 @@ def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> 
 
 def _weights_map(columns: list[str], prefix: str) -> str:
     """DuckDB SQL: a map of each ``prefix`` column's name (without the prefix) to its value, keys in
-    order, null values left out; what ``evidence_rows`` makes as a dictionary."""
+    name order, null values left out; what ``evidence_rows`` makes as a dictionary."""
     entries = ", ".join(
         f"{{'k': {literal(column.removeprefix(prefix))}, 'v': {identifier(column)}::DOUBLE}}"
         for column in sorted(columns, key=lambda c: c.removeprefix(prefix))
@@ -118,7 +121,7 @@ def _weights_map(columns: list[str], prefix: str) -> str:
 
 
 def _rounded_batches(slim: pa.Table, weight_columns: list[str], merge_threshold: float) -> pa.RecordBatchReader:
-    """``slim`` (evidence columns) as ``pairs.jsonl`` shows them, a batch at a time: ids as
+    """``slim`` (evidence columns) as the pairs file holds them, a batch at a time: ids as
     ``record_l``/``record_r``, the probability rounded to 6 digits and weights to 4 (in Arrow, as
     ``evidence_rows`` does), and ``merged``."""
     def rounded(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -135,63 +138,78 @@ def _rounded_batches(slim: pa.Table, weight_columns: list[str], merge_threshold:
 
 
 class EvidenceWriter:
-    """Writes ``pairs.jsonl`` in a thread of its own, a part per entity type as each is handed
-    over (``add``), so that a type's pairs are written while the next type is linked and freed
-    once written; ``finish`` joins the parts, types in name order, and returns the seconds spent.
+    """Writes ``pairs.parquet`` (``resolution.pairs_file``) in a thread of its own, a type's pairs
+    as each type is handed over (``add``, in entity-type name order, the file's order), so that a
+    type's pairs are written while the next type is linked and freed once written; ``finish``
+    closes the file and returns the seconds spent.
 
-    The lines are those of ``evidence_rows``, byte for byte what ``write_jsonl`` makes of them (keys
-    sorted), laid out by DuckDB in about half the time of orjson a row at a time
-    (``benchmarks/pairs_file_benchmark``: 3.3M pairs, 22-32 s against 12-17 s). Numbers are
-    rounded and ``merged`` decided in Arrow, as ``evidence_rows`` does. DuckDB keeps a scan's order,
-    so each part keeps its table's order."""
+    The rows are those of ``evidence_rows``: numbers rounded and ``merged`` decided in Arrow, the
+    maps of weights built by DuckDB (null weights left out), which keeps a scan's order, so each
+    type's pairs keep their table's order. The file is written under a temporary name and takes
+    its own when finished, so a run that fails leaves no pairs file that looks whole."""
 
     def __init__(self, path: Path, merge_threshold: float, *, memory_limit: str = "4GB",
                  threads: int | None = None) -> None:
         self._path = path
+        self._partial = path.with_name(f"{path.name}.part")
         self._merge_threshold = merge_threshold
         self._config: dict[str, str | bool | int] = {"memory_limit": memory_limit, "preserve_insertion_order": True}
         if threads is not None:  # DuckDB's threads (default: one per core)
             self._config["threads"] = threads
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs")
-        self._parts: list[tuple[str, Path, Future[float]]] = []
+        self._parts: list[Future[float]] = []
+        self._last_type = ""
         self._con: Any = None
+        self._writer: pq.ParquetWriter | None = None
 
     def add(self, entity_type: str, pairs: pa.Table) -> None:
-        """Write ``pairs`` (Splink's scored pairs, or their evidence columns) as ``entity_type``'s part."""
+        """Write ``pairs`` (Splink's scored pairs, or their evidence columns) as ``entity_type``'s;
+        types come in name order."""
+        if entity_type < self._last_type:
+            raise ValueError(f"pairs of {entity_type} handed over after those of {self._last_type}: "
+                             "the pairs file is sorted by entity type")
+        self._last_type = entity_type
         if pairs.num_rows == 0:
             return
-        part = self._path.with_name(f"{self._path.name}.{len(self._parts)}.part")
-        self._parts.append((entity_type, part, self._pool.submit(self._write_part, entity_type, pairs, part)))
+        self._parts.append(self._pool.submit(self._write_part, entity_type, pairs))
 
-    def _write_part(self, entity_type: str, pairs: pa.Table, part: Path) -> float:
+    def _write_part(self, entity_type: str, pairs: pa.Table) -> float:
         import duckdb  # Splink's own dependency
 
         started = time.perf_counter()
         if self._con is None:  # made and used in the writer's thread only
             self._con = duckdb.connect(config=self._config)
+            self._writer = open_pairs_writer(self._partial)
         slim = evidence_table(pairs)
         del pairs
         weights, adjustments = _weight_columns(slim)
         # rounded a batch at a time as DuckDB reads them: a rounded copy of the whole table took
         # some 260 MB at a million records, beside the entity builder
         self._con.register("pairs", _rounded_batches(slim, weights + adjustments, self._merge_threshold))
-        self._con.execute(
-            f"copy (select {literal(entity_type)} as entity_type, match_probability, match_weight, merged, "
-            f"record_l, record_r, {_weights_map(adjustments, _TF_PREFIX)} as tf_adjustments, "
-            f"{_weights_map(weights, 'mw_')} as weights from pairs) to {literal(str(part))} (format json)"
-        )
+        columns = {
+            "entity_type": literal(entity_type), "record_l": "record_l", "record_r": "record_r",
+            "match_probability": "match_probability", "match_weight": "match_weight", "merged": "merged",
+            "weights": _weights_map(weights, "mw_"), "tf_adjustments": _weights_map(adjustments, _TF_PREFIX),
+        }
+        selected = ", ".join(f"{sql} as {identifier(name)}" for name, sql in columns.items())
+        with self._con.sql(f"select {selected} from pairs").to_arrow_reader(_BATCH_ROWS * 2) as reader:
+            for batch in reader:
+                self._writer.write_batch(batch.cast(PAIRS_SCHEMA))
         self._con.unregister("pairs")
         return time.perf_counter() - started
 
     def finish(self) -> float:
-        """Wait for the parts, join them into ``pairs.jsonl`` and return the seconds spent writing."""
+        """Wait for the parts, close the file (an empty one when no type had pairs) and return the
+        seconds spent writing."""
         try:
-            seconds = sum(future.result() for _type, _part, future in self._parts)
+            seconds = sum(future.result() for future in self._parts)
             started = time.perf_counter()
-            with self._path.open("wb") as handle:
-                for _type, part, _future in sorted(self._parts, key=lambda item: item[0]):
-                    with part.open("rb") as piece:
-                        shutil.copyfileobj(piece, handle, 16 * 1024 * 1024)
+            self._pool.shutdown(wait=True)
+            if self._writer is None:
+                self._writer = open_pairs_writer(self._partial)
+            self._writer.close()
+            self._writer = None
+            os.replace(self._partial, self._path)
             return round(seconds + time.perf_counter() - started, 3)
         finally:
             self.close()
@@ -203,21 +221,23 @@ class EvidenceWriter:
         self.close()
 
     def close(self) -> None:
-        """Stop the writer (waiting for a part under way) and remove the parts."""
+        """Stop the writer (waiting for a part under way) and remove an unfinished file."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self._con is not None:
             self._con.close()
             self._con = None
-        for _type, part, _future in self._parts:
-            part.unlink(missing_ok=True)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._partial.unlink(missing_ok=True)
 
 
 def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float, *,
                    memory_limit: str = "4GB", threads: int | None = None) -> float:
-    """Write ``pairs.jsonl`` for the scored pairs of each entity type, types in name order, each
+    """Write the pairs file for the scored pairs of each entity type, types in name order, each
     table's pairs in its order (``EvidenceWriter``, all at once); returns the seconds spent."""
     with EvidenceWriter(path, merge_threshold, memory_limit=memory_limit, threads=threads) as writer:
-        for entity_type, pairs in scored:
+        for entity_type, pairs in sorted(scored, key=lambda item: item[0]):
             writer.add(entity_type, pairs)
         return writer.finish()
 
@@ -262,7 +282,7 @@ class PairOutcome:
         ))
 
     def add_evidence(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Count ``pairs.jsonl`` rows in (an incremental run holds its pairs, old and new, so)."""
+        """Count pairs-file rows in (an incremental run holds its pairs, old and new, so)."""
         for row in rows:
             left, right, p = row["record_l"], row["record_r"], row["match_probability"]
             if row["merged"]:

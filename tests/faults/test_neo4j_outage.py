@@ -37,6 +37,7 @@ from neo4j import Driver, GraphDatabase
 import cypher
 from resolution.graph.loader import ENTITY_LABELS, create_schema, graph_counts, load_run, wipe_database
 from resolution.graph.local_server import LocalNeo4j
+from resolution.pairs_file import read_pairs
 from resolution.pipeline import RunSummary
 from resolution.run_folder import read_jsonl
 from resolution.settings import PROJECT_ROOT, ResolutionSettings
@@ -141,7 +142,7 @@ def expected_counts(run_dir: Path) -> dict[str, int]:
         counts[kind] = len({(r["from_id"], r["to_id"]) for r in read_jsonl(run_dir / f"{file_name}.jsonl")})
     relations = {(r["type"], r["from_id"], r["to_id"]) for r in read_jsonl(run_dir / "relations.jsonl")}
     counts.update(kind for kind, _, _ in relations)
-    counts["MATCHED"] = len({(r["record_l"], r["record_r"]) for r in read_jsonl(run_dir / "pairs.jsonl") if r["merged"]})
+    counts["MATCHED"] = len({(r["record_l"], r["record_r"]) for r in read_pairs(run_dir, merged_only=True)})
     return {kind: n for kind, n in counts.items() if n}
 
 

@@ -1,4 +1,6 @@
+import csv
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -8,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from resolution.cli import app
+from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs
+from resolution.run_folder import write_jsonl
 from resolution.settings import ResolutionSettings
 from tests.api_server import neo4j_env, serve_api, spawned_children
 
@@ -49,11 +53,38 @@ def test_load_of_missing_run_folder_fails_clearly(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a complete run folder" in result.output
 
 
+def test_load_of_a_run_folder_without_its_pairs_file_fails_clearly(small_run, tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    shutil.copytree(small_run[0], run_dir)
+    (run_dir / PAIRS).unlink()
+    result = runner.invoke(app, ["load", str(run_dir)])
+    assert result.exit_code == 1 and "pairs.parquet is missing" in " ".join(result.output.split())
+
+
+def test_explain_reads_an_older_runs_pairs_jsonl_as_it_reads_pairs_parquet(small_run, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # rich's width: record keys shown whole
+    run_dir, _summary = small_run
+    pair = next(read_pairs(run_dir, merged_only=True))
+    with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
+        entity = next(row["entity_id"] for row in csv.DictReader(handle)
+                      if f"{row['source']}:{row['record_id']}" == pair["record_l"])
+    shown = runner.invoke(app, ["explain", entity, "--run", str(run_dir)])
+    assert shown.exit_code == 0, shown.output
+    assert pair["record_l"] in shown.output and f"{pair['match_probability']:.4f}" in shown.output
+
+    older = tmp_path / "older"
+    shutil.copytree(run_dir, older)
+    write_jsonl(older / LEGACY_PAIRS, read_pairs(run_dir))
+    (older / PAIRS).unlink()
+    again = runner.invoke(app, ["explain", entity, "--run", str(older)])
+    assert again.exit_code == 0 and again.output == shown.output.replace(str(run_dir), str(older))
+
+
 FIXTURES = Path(__file__).parent / "sources" / "fixtures"
 
 
 def test_resolve_reads_every_source_format_in_one_run(tmp_path: Path) -> None:
-    import csv
 
     inputs = [FIXTURES / "ofac_csv", FIXTURES / "ofac_xml" / "sdn.xml", FIXTURES / "un_xml" / "consolidated.xml",
               FIXTURES / "ftm" / "ofac_dprk.ftm.json", FIXTURES / "trade" / "customs_cn_kp.csv"]

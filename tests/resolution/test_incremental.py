@@ -22,6 +22,7 @@ from resolution.entities.ids import entity_id, fresh_entity_id
 from resolution.errors import RunFolderError
 from resolution.incremental import read_previous_run, record_from_row
 from resolution.pipeline import RunSummary, resolve
+from resolution.pairs_file import PAIRS, read_pairs
 from resolution.run_folder import ATTACHED, GRAPH_FILES, RECORD_RELATIONS, read_csv, read_jsonl
 from resolution.settings import ResolutionSettings
 
@@ -93,8 +94,9 @@ def test_same_input_gives_the_same_ids(previous: tuple[Path, list[Path]], tmp_pa
     summary = resolve(inputs, tmp_path / "repeat", ResolutionSettings(), previous=run)
     assert summary.increment["new_records"] == 0 and summary.increment["repeated_records"] == summary.records
     assert summary.increment["new_relations"] == 0 and summary.increment["pairs_scored"] == 0
-    for name in ("clusters.csv", "entities.jsonl", "relations.jsonl", "pairs.jsonl", "listed_on.jsonl"):
+    for name in ("clusters.csv", "entities.jsonl", "relations.jsonl", "listed_on.jsonl"):
         assert (tmp_path / "repeat" / name).read_bytes() == (run / name).read_bytes(), name
+    assert list(read_pairs(tmp_path / "repeat")) == list(read_pairs(run))
     assert redirects_of(tmp_path / "repeat") == {}
 
 
@@ -128,7 +130,7 @@ def test_new_firm_makes_a_new_entity_and_leaves_old_ids(previous: tuple[Path, li
                                                      "entities_merged_away": 0}
     assert len(list(read_jsonl(out / "entities.jsonl"))) == len(list(read_jsonl(run / "entities.jsonl"))) + 1
     assert redirects_of(out) == {}
-    for name in (*(f"{g}.jsonl" for g in GRAPH_FILES), "pairs.jsonl", "summary.json", "quarantine.csv",
+    for name in (*(f"{g}.jsonl" for g in GRAPH_FILES), PAIRS, "summary.json", "quarantine.csv",
                  RECORD_RELATIONS, "redirects.csv", "model_company.json", "model_person.json", "model_vessel.json"):
         assert (out / name).exists(), name
 
@@ -150,7 +152,7 @@ def test_record_bridging_two_entities_merges_them_with_one_id_and_a_redirect(
     assert summary.increment["entities_merged_away"] == 1
     assert wombat not in {e["id"] for e in read_jsonl(out / "entities.jsonl")}
     assert {k: v for k, v in after.items() if k in before and before[k] != v} == {"zz_test:B1": quokka}
-    merged = [p for p in read_jsonl(out / "pairs.jsonl") if "zz_test:C1" in (p["record_l"], p["record_r"]) and p["merged"]]
+    merged = [p for p in read_pairs(out) if "zz_test:C1" in (p["record_l"], p["record_r"]) and p["merged"]]
     assert all(p["record_l"] < p["record_r"] for p in merged) and len(merged) >= 2
 
     # the next increment continues from this run: the redirect stays, ids stay
@@ -287,7 +289,7 @@ def test_a_new_record_with_a_name_alone_joins_one_namesake_not_both(small_world:
     assert new["extra:C-1"] in {old["extra:A-1"], old["extra:B-1"]}
     assert redirects_of(after) == {}
 
-    pairs = [p for p in read_jsonl(after / "pairs.jsonl") if "extra:C-1" in (p["record_l"], p["record_r"])]
+    pairs = [p for p in read_pairs(after) if "extra:C-1" in (p["record_l"], p["record_r"])]
     over = [p for p in pairs if p["match_probability"] >= settings.merge_threshold]
     assert len(over) == 4  # C-1 against each of the four
     joined = {p["record_l"] for p in over if p["merged"]}
@@ -331,7 +333,7 @@ def test_a_new_lone_record_joins_the_namesake_with_most_records_and_old_joins_ca
     new = ids_of(after)
     assert new["extra:D-1"] == new["extra:C-1"] == old["extra:A-1"]
     assert new["extra:B-1"] == old["extra:B-1"]
-    pairs = [p for p in read_jsonl(after / "pairs.jsonl") if "extra:D-1" in (p["record_l"], p["record_r"])]
+    pairs = [p for p in read_pairs(after) if "extra:D-1" in (p["record_l"], p["record_r"])]
     assert pairs and not any(p["merged"] for p in pairs)
     rows = {row["record"]: row for row in read_csv(after / ATTACHED) if row["record"].startswith("extra:")}
     assert set(rows) == {"extra:C-1", "extra:D-1"}

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from resolution.cli import app
 from resolution.link import engine
+from resolution.pairs_file import read_pairs
 from resolution.pipeline import resolve
 from resolution.demo import DemoWorld
 from resolution.run_folder import ATTACHED, KEPT_APART, read_csv, read_jsonl
@@ -42,7 +43,7 @@ def test_a_name_alone_does_not_chain_two_namesakes(namesake_inputs: list[Path], 
     assert {(row["value_l"], row["value_r"]) for row in kept} == {("1979-08-02", "1961-03-14")}
     assert summary.kept_apart["person"] >= 2
 
-    pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    pairs = list(read_pairs(tmp_path))
     flags = {(p["record_l"], p["record_r"]): p for p in pairs if p["record_r"] == "extra_c:C-1"}
     assert flags[("extra_a:A-1", "extra_c:C-1")]["merged"] is True
     kept_pair = flags[("extra_b:B-1", "extra_c:C-1")]
@@ -113,7 +114,7 @@ def test_a_lone_name_only_row_joins_the_namesake_with_most_records(executive_inp
     assert entity["extra_n:N-1"] != executive
     assert entity["extra_l:L-1"] == executive
 
-    pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    pairs = list(read_pairs(tmp_path))
     lone = [p for p in pairs if "extra_l:L-1" in (p["record_l"], p["record_r"])]
     assert lone and all(p["match_probability"] < 0.7 and not p["merged"] for p in lone)  # no pair merged it
 

@@ -10,6 +10,7 @@ import pytest
 from neo4j import Driver
 
 from resolution.graph.loader import COLLECT_EVERY_BATCHES, load_run
+from resolution.pairs_file import PAIRS, read_pairs, write_pair_rows
 from resolution.pipeline import RunSummary, resolve
 from resolution.settings import ResolutionSettings
 
@@ -121,19 +122,19 @@ def test_a_first_load_stopped_half_way_is_completed_by_loading_again(
     assert again.counts == complete
 
 
-def test_a_pair_written_twice_in_pairs_jsonl_becomes_one_matched_relationship(
+def test_a_pair_written_twice_in_the_pairs_file_becomes_one_matched_relationship(
     empty_graph: Driver, graph_settings: ResolutionSettings, small_run: tuple[Path, RunSummary], tmp_path: Path
 ) -> None:
     run_dir = tmp_path / "run"
     shutil.copytree(small_run[0], run_dir)
-    lines = (run_dir / "pairs.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    merged = next(i for i, line in enumerate(lines) if json.loads(line)["merged"])
-    lines.insert(merged, lines[merged])
-    (run_dir / "pairs.jsonl").write_text("".join(lines), encoding="utf-8")
+    rows = list(read_pairs(run_dir))
+    merged = next(i for i, row in enumerate(rows) if row["merged"])
+    rows.insert(merged, rows[merged])
+    write_pair_rows(run_dir / PAIRS, rows)
 
     report = load_run(run_dir, graph_settings)
     assert report.first_load
-    assert report.counts["MATCHED"] == sum(1 for p in _jsonl(small_run[0] / "pairs.jsonl") if p["merged"])
+    assert report.counts["MATCHED"] == sum(1 for _ in read_pairs(small_run[0], merged_only=True))
 
 
 def test_a_replacing_load_leaves_every_index_online_and_searchable(

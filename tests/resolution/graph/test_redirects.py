@@ -9,7 +9,8 @@ from neo4j import Driver
 from resolution.entities.build import ResolvedGraph, build_graph
 from resolution.graph.loader import load_run
 from resolution.models import Record
-from resolution.run_folder import PAIRS, SUMMARY, write_jsonl
+from resolution.pairs_file import PAIRS, write_pair_rows
+from resolution.run_folder import SUMMARY
 from resolution.settings import ResolutionSettings
 from service.app import create_app
 from tests.service.conftest import service_settings
@@ -25,7 +26,7 @@ RECORDS = [
 def write_run(folder: Path, graph: ResolvedGraph) -> Path:
     folder.mkdir()
     graph.write(folder)
-    write_jsonl(folder / PAIRS, [])
+    write_pair_rows(folder / PAIRS, [])
     (folder / SUMMARY).write_text("{}")
     return folder
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resolution.evaluate import evaluate_run
+from resolution.pairs_file import read_pairs
 from resolution.pipeline import RunSummary
 
 
@@ -34,7 +35,7 @@ def test_run_folder_contents(small_run: tuple[Path, RunSummary]) -> None:
     for entity_type in ("company", "person", "vessel"):
         model = json.loads((run_dir / f"model_{entity_type}.json").read_text())
         assert model["comparisons"]
-    merged = [pair for pair in map(json.loads, (run_dir / "pairs.jsonl").open()) if pair["merged"]]
+    merged = list(read_pairs(run_dir, merged_only=True))
     assert merged and all(p["weights"] for p in merged)
 
 

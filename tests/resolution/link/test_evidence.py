@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
 from resolution.link.evidence import PairOutcome, evidence_rows, evidence_table
 
@@ -82,9 +84,9 @@ def test_outcome_from_evidence_rows_equals_outcome_from_the_table() -> None:
         (from_table.merged, from_table.probability, from_table.review)
 
 
-def test_duckdb_writes_the_pairs_file_byte_for_byte_as_the_rows_written_one_at_a_time(tmp_path) -> None:
+def test_the_pairs_file_holds_the_rows_evidence_rows_makes_types_in_name_order(tmp_path) -> None:
     from resolution.link.evidence import empty_pairs, write_evidence
-    from resolution.run_folder import write_jsonl
+    from resolution.pairs_file import PAIRS, PAIRS_SCHEMA, read_pairs
 
     person = pa.table({  # odd ids, no weights at all, zero and minus zero, a tie to round
         "unique_id_l": ["p:1", "p:\u00fc\"2", "p:5"], "unique_id_r": ["p:3", "p/4", "p:6"],
@@ -92,16 +94,40 @@ def test_duckdb_writes_the_pairs_file_byte_for_byte_as_the_rows_written_one_at_a
         "mw_name": [None, 0.0, -0.00004], "mw_dob": [None, None, 2.5], "mw_tf_adj_name_sorted": [None, 3.33335, None],
     })
     scored = [("vessel", empty_pairs()), ("person", person), ("company", _scored())]
-    write_evidence(tmp_path / "duckdb.jsonl", scored, THRESHOLD)
-    write_jsonl(tmp_path / "python.jsonl", (row for kind, table in sorted(scored, key=lambda s: s[0])
-                                            for row in evidence_rows(kind, table, THRESHOLD)))
-    written = (tmp_path / "duckdb.jsonl").read_bytes()
-    assert written.count(b"\n") == 7 and b'"weights":{}' in written and b'"tf_adjustments":{}' in written
-    assert written == (tmp_path / "python.jsonl").read_bytes()
+    write_evidence(tmp_path / PAIRS, scored, THRESHOLD)
+    expected = [row for kind, table in sorted(scored, key=lambda s: s[0])
+                for row in evidence_rows(kind, table, THRESHOLD)]
+    written = list(read_pairs(tmp_path))
+    assert written == expected and len(written) == 7
+    assert [r["entity_type"] for r in written] == ["company"] * 4 + ["person"] * 3
+    assert written[4]["weights"] == {} and written[4]["tf_adjustments"] == {}
+    assert list(written[6]["weights"]) == ["dob", "name"]  # keys in name order
+    assert pq.read_schema(tmp_path / PAIRS).equals(PAIRS_SCHEMA)
+    assert [p.name for p in tmp_path.iterdir()] == [PAIRS]  # no part left behind
 
 
 def test_no_pairs_write_an_empty_pairs_file(tmp_path) -> None:
     from resolution.link.evidence import empty_pairs, write_evidence
+    from resolution.pairs_file import PAIRS, read_pairs
 
-    write_evidence(tmp_path / "pairs.jsonl", [("company", empty_pairs())], THRESHOLD)
-    assert (tmp_path / "pairs.jsonl").read_bytes() == b""
+    write_evidence(tmp_path / PAIRS, [("company", empty_pairs())], THRESHOLD)
+    assert pq.read_table(tmp_path / PAIRS).num_rows == 0 and list(read_pairs(tmp_path)) == []
+
+
+def test_types_must_come_in_name_order(tmp_path) -> None:
+    from resolution.link.evidence import EvidenceWriter
+    from resolution.pairs_file import PAIRS
+
+    with EvidenceWriter(tmp_path / PAIRS, THRESHOLD) as writer:
+        writer.add("person", _scored())
+        with pytest.raises(ValueError, match="sorted by entity type"):
+            writer.add("company", _scored())
+
+
+def test_a_writer_closed_before_it_finished_leaves_no_pairs_file(tmp_path) -> None:
+    from resolution.link.evidence import EvidenceWriter
+    from resolution.pairs_file import PAIRS
+
+    with EvidenceWriter(tmp_path / PAIRS, THRESHOLD) as writer:
+        writer.add("company", _scored())
+    assert list(tmp_path.iterdir()) == []

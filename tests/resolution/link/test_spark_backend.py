@@ -25,6 +25,7 @@ from resolution.link.company import TokenwiseCloseLevel  # noqa: E402
 from resolution.link.engine import link_entity_type  # noqa: E402
 from resolution.link.features import features  # noqa: E402
 from resolution.models import Record  # noqa: E402
+from resolution.pairs_file import read_pairs  # noqa: E402
 from resolution.pipeline import RunSummary, resolve  # noqa: E402
 from resolution.settings import ResolutionSettings  # noqa: E402
 
@@ -66,8 +67,7 @@ def spark_run(world: DemoWorld, spark: object, tmp_path_factory: pytest.TempPath
 
 
 def _scored_pairs(run_dir: Path) -> set[tuple[str, str]]:
-    with (run_dir / "pairs.jsonl").open(encoding="utf-8") as handle:
-        return {(p["record_l"], p["record_r"]) for p in map(json.loads, handle)}
+    return {(p["record_l"], p["record_r"]) for p in read_pairs(run_dir)}
 
 
 def test_spark_run_writes_spark_models(spark_run: tuple[Path, RunSummary]) -> None:
