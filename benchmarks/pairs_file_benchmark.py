@@ -7,8 +7,9 @@ shaped as Splink's predictions leave the engine (ids, probability, match weight,
 columns), then, per trial, writes them both ways: JSON lines (``write_jsonl(evidence_rows(...))``,
 orjson a row at a time: the rows ``pairs.jsonl`` held) and ``write_evidence`` (``pairs.parquet``).
 Prints the seconds and megabytes of each and their ratio, then what readers pay for each file:
-every merged pair (what ``tracegraph load`` reads) and the pairs within a few records (what
-``tracegraph explain`` reads), and whether both files give the same rows.
+every merged pair (``read_matched``, what ``tracegraph load`` reads) and the pairs within two
+records (``read_pairs(within=...)``, what ``tracegraph explain`` reads), and whether both files
+give the same rows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolution.link.evidence import evidence_rows, write_evidence
-from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs, read_pairs_table
+from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_matched, read_pairs, read_pairs_table
 from resolution.run_folder import write_jsonl
 from resolution.settings import ResolutionSettings
 
@@ -78,7 +79,7 @@ def main() -> None:
     first = next(read_pairs(as_parquet, merged_only=True))
     partners = {first["record_l"], first["record_r"]}
     for folder in (as_json, as_parquet):
-        merged_s, merged = _timed(lambda folder=folder: sum(1 for _ in read_pairs(folder, merged_only=True)))
+        merged_s, merged = _timed(lambda folder=folder: sum(1 for _ in read_matched(folder)))
         within_s, within = _timed(lambda folder=folder: len(list(read_pairs(folder, within=partners))))
         print(f"read {folder.name}: every merged pair {merged_s:.1f} s ({merged}), "
               f"the pairs within two records {within_s:.2f} s ({within})", flush=True)

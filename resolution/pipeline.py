@@ -15,7 +15,6 @@ from typing import Any
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
-from resolution.link.backends import memory_cap
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.evidence import EvidenceWriter, PairOutcome, evidence_table
 from resolution.link.lone_records import attached_rows
@@ -133,11 +132,10 @@ def _resolve(
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
     # pairs.parquet, sorted by entity type, then pair (a pair written twice is adjacent: the loader
-    # relies on it), is written by DuckDB in a thread, a type's part while the next type is linked
-    # and the entities are built: DuckDB leaves the interpreter's lock while it works, so on one
-    # thread of its own it takes the core that Python leaves
-    with EvidenceWriter(out / PAIRS, settings.merge_threshold, threads=1,
-                        memory_limit=memory_cap(settings.duckdb_memory_limit, len(batch.records))) as evidence:
+    # relies on it), is written in a thread, a type's part while the next type is linked and the
+    # entities are built: Arrow, numpy and Parquet leave the interpreter's lock while they work, so
+    # the thread takes the core that Python leaves
+    with EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence:
         notes: dict[str, list[str]] = {}
         untrained: dict[str, list[str]] = {}
         kept_apart: list[dict[str, Any]] = []

@@ -41,7 +41,7 @@ from resolution.collector import collect_cycles, collector_paused
 from resolution.errors import GraphLoadError
 from resolution.models import RelationType
 from resolution.run_folder import REDIRECTS, check_run_folder, read_csv, read_jsonl
-from resolution.pairs_file import read_pairs
+from resolution.pairs_file import Matched, read_matched
 from resolution.settings import ResolutionSettings
 
 ENTITY_LABELS = {"company": "Company", "person": "Person", "vessel": "Vessel"}
@@ -203,13 +203,10 @@ def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "labels": labels, "props": props}
 
 
-def _matched_row(row: dict[str, Any]) -> dict[str, Any]:
-    names = sorted(row["weights"])
-    return {
-        "record_l": row["record_l"], "record_r": row["record_r"],
-        "match_probability": row["match_probability"], "match_weight": row["match_weight"],
-        "comparisons": names, "weights": [row["weights"][n] for n in names],
-    }
+def _matched_row(pair: Matched) -> dict[str, Any]:
+    left, right, probability, weight, names, weights = pair
+    return {"record_l": left, "record_r": right, "match_probability": probability, "match_weight": weight,
+            "comparisons": names, "weights": weights}
 
 
 def _relation_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -249,14 +246,13 @@ def _file_of(name: str) -> str:
     return "the pairs file" if name == "pairs" else f"{name}.jsonl"
 
 
-def _merged_pairs(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _merged_pairs(pairs: Iterable[Matched]) -> Iterator[dict[str, Any]]:
     """Merged pairs, each once: the pairs file is sorted by entity type and pair, so a repeat is adjacent."""
     previous: tuple[str, str] | None = None
-    for row in rows:
-        pair = (row["record_l"], row["record_r"])
-        if row["merged"] and pair != previous:
-            previous = pair
-            yield _matched_row(row)
+    for pair in pairs:
+        if pair[:2] != previous:
+            previous = pair[:2]
+            yield _matched_row(pair)
 
 
 class _CommitUnknown(Exception):
@@ -387,7 +383,7 @@ def _count(done: Iterable[Future[int]], written: Written) -> BaseException | Non
 
 def _rows(run_dir: Path, file_name: str) -> Iterator[dict[str, Any]]:
     if file_name == "pairs":
-        return _merged_pairs(read_pairs(run_dir, merged_only=True))
+        return _merged_pairs(read_matched(run_dir))
     rows = read_jsonl(run_dir / f"{file_name}.jsonl")
     prepare = _PREPARE.get(file_name)
     return (prepare(r) for r in rows) if prepare else rows

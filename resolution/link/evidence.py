@@ -9,7 +9,6 @@ whole rows into dictionaries cost more than linking them."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from resolution.link.sql import identifier, literal
-from resolution.pairs_file import PAIRS_SCHEMA, open_pairs_writer
+from resolution.pairs_file import PAIRS_SCHEMA, batch_rows, open_pairs_writer
 
 _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 MERGED = "merged"
@@ -69,72 +68,56 @@ def _weight_columns(table: pa.Table) -> tuple[list[str], list[str]]:
     return [c for c in table.column_names if c.startswith("mw_") and c not in adjustments], adjustments
 
 
+def _weights_map(batch: pa.RecordBatch, columns: list[str], prefix: str) -> pa.MapArray:
+    """Per row, a map of each ``prefix`` column's name (without the prefix) to its value rounded to
+    4 digits, keys in name order, null values left out; made from the flat valid values and their
+    count per row (numpy), not a row at a time."""
+    columns = sorted(columns, key=lambda c: c.removeprefix(prefix))
+    counts = np.zeros((batch.num_rows, 0), np.bool_)
+    values = np.zeros((batch.num_rows, 0), np.float64)
+    if columns:
+        rounded = [pc.round(batch.column(c).cast(pa.float64()), _WEIGHT_DIGITS) for c in columns]
+        counts = np.column_stack([a.is_valid().to_numpy(zero_copy_only=False) for a in rounded])
+        values = np.column_stack([a.fill_null(0.0).to_numpy(zero_copy_only=False) for a in rounded])
+    offsets = np.zeros(batch.num_rows + 1, np.int32)
+    np.cumsum(counts.sum(axis=1), out=offsets[1:])
+    _rows, which = np.nonzero(counts)  # row-major: each row's keys in column (name) order
+    names = pa.array([c.removeprefix(prefix) for c in columns], pa.string())
+    return pa.MapArray.from_arrays(pa.array(offsets), names.take(pa.array(which, pa.int64())),
+                                   pa.array(values[counts], pa.float64()))
+
+
+def pairs_batch(entity_type: str, batch: pa.RecordBatch, merge_threshold: float) -> pa.RecordBatch:
+    """A batch of Splink's scored pairs (or their evidence columns) as the pairs file holds them
+    (``PAIRS_SCHEMA``): ids as ``record_l``/``record_r``, the probability rounded to 6 digits
+    and weights to 4 (in Arrow: run folders came out byte-identical to Python's ``round`` a value
+    at a time), ``merged`` (the table's own column, or the unrounded probability compared with
+    the threshold) and the maps of weights."""
+    weights, adjustments = _weight_columns(batch)
+    return pa.RecordBatch.from_arrays([
+        pa.array([entity_type] * batch.num_rows, pa.string()),
+        batch.column("unique_id_l").cast(pa.string()), batch.column("unique_id_r").cast(pa.string()),
+        pc.round(batch.column("match_probability"), PROBABILITY_DIGITS),
+        pc.round(batch.column("match_weight"), _WEIGHT_DIGITS),
+        merged_flags(batch, merge_threshold),
+        _weights_map(batch, weights, "mw_"),
+        _weights_map(batch, adjustments, _TF_PREFIX),
+    ], schema=PAIRS_SCHEMA)
+
+
+def pairs_batches(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[pa.RecordBatch]:
+    """``pairs_batch`` of each batch of one entity type's scored pairs, in the table's order, from
+    the evidence columns only."""
+    for batch in evidence_table(pairs).to_batches(max_chunksize=_BATCH_ROWS):
+        yield pairs_batch(entity_type, batch, merge_threshold)
+
+
 def evidence_rows(entity_type: str, pairs: pa.Table, merge_threshold: float) -> Iterator[dict[str, Any]]:
-    """The pairs file's rows for one entity type's scored pairs, in the table's order, built a
-    batch at a time from the evidence columns only. The full and the incremental run share it.
-
-    Numbers are rounded by Arrow a column at a time (6 digits for the probability, 4 for weights;
-    run folders came out byte-identical to Python's ``round`` a value at a time, at half the cost);
-    ``merged`` is the table's own column, or the unrounded probability compared with the threshold."""
-    if pairs.num_rows == 0:
-        return
-    slim = evidence_table(pairs)
-    weight_columns, tf_columns = _weight_columns(slim)
-    weight_names = [c.removeprefix("mw_") for c in weight_columns]
-    tf_names = [c.removeprefix(_TF_PREFIX) for c in tf_columns]
-    for batch in slim.to_batches(max_chunksize=_BATCH_ROWS):
-        def column(name: str, digits: int | None = None, batch: pa.RecordBatch = batch) -> list[Any]:
-            values = batch.column(name)
-            return (values if digits is None else pc.round(values, digits)).to_pylist()
-
-        def per_row(names: list[str], rows: int = batch.num_rows) -> Iterator[tuple[Any, ...]]:
-            if not names:
-                return itertools.repeat((), rows)
-            return zip(*(column(name, _WEIGHT_DIGITS) for name in names), strict=True)
-
-        rows = zip(column("unique_id_l"), column("unique_id_r"), merged_flags(batch, merge_threshold).to_pylist(),
-                   column("match_probability", PROBABILITY_DIGITS), column("match_weight", _WEIGHT_DIGITS),
-                   per_row(weight_columns), per_row(tf_columns), strict=True)
-        for left, right, merged, shown_probability, weight, weights, adjustments in rows:
-            yield {
-                "entity_type": entity_type,
-                "record_l": left,
-                "record_r": right,
-                "match_probability": shown_probability,
-                "match_weight": weight,
-                "merged": merged,
-                "weights": {k: v for k, v in zip(weight_names, weights, strict=True) if v is not None},
-                "tf_adjustments": {k: v for k, v in zip(tf_names, adjustments, strict=True) if v is not None},
-            }
-
-
-def _weights_map(columns: list[str], prefix: str) -> str:
-    """DuckDB SQL: a map of each ``prefix`` column's name (without the prefix) to its value, keys in
-    name order, null values left out; what ``evidence_rows`` makes as a dictionary."""
-    entries = ", ".join(
-        f"{{'k': {literal(column.removeprefix(prefix))}, 'v': {identifier(column)}::DOUBLE}}"
-        for column in sorted(columns, key=lambda c: c.removeprefix(prefix))
-    )
-    if not entries:
-        return "map()::MAP(VARCHAR, DOUBLE)"
-    return f"map_from_entries(list_filter([{entries}], lambda e: e.v is not null))::MAP(VARCHAR, DOUBLE)"
-
-
-def _rounded_batches(slim: pa.Table, weight_columns: list[str], merge_threshold: float) -> pa.RecordBatchReader:
-    """``slim`` (evidence columns) as the pairs file holds them, a batch at a time: ids as
-    ``record_l``/``record_r``, the probability rounded to 6 digits and weights to 4 (in Arrow, as
-    ``evidence_rows`` does), and ``merged``."""
-    def rounded(batch: pa.RecordBatch) -> pa.RecordBatch:
-        return pa.RecordBatch.from_pydict({
-            "record_l": batch.column("unique_id_l"), "record_r": batch.column("unique_id_r"),
-            "match_probability": pc.round(batch.column("match_probability"), PROBABILITY_DIGITS),
-            "match_weight": pc.round(batch.column("match_weight"), _WEIGHT_DIGITS),
-            "merged": merged_flags(batch, merge_threshold),
-            **{c: pc.round(batch.column(c), _WEIGHT_DIGITS) for c in weight_columns},
-        })
-
-    batches = slim.to_batches(max_chunksize=_BATCH_ROWS * 4)  # EvidenceWriter.add gives no empty table
-    return pa.RecordBatchReader.from_batches(rounded(batches[0]).schema, (rounded(batch) for batch in batches))
+    """The pairs file's rows for one entity type's scored pairs as dictionaries, in the table's
+    order (``pairs_batches``, then the rows as ``resolution.pairs_file.read_pairs`` gives them).
+    The full and the incremental run share it."""
+    for batch in pairs_batches(entity_type, pairs, merge_threshold):
+        yield from batch_rows(batch)
 
 
 class EvidenceWriter:
@@ -143,23 +126,18 @@ class EvidenceWriter:
     type's pairs are written while the next type is linked and freed once written; ``finish``
     closes the file and returns the seconds spent.
 
-    The rows are those of ``evidence_rows``: numbers rounded and ``merged`` decided in Arrow, the
-    maps of weights built by DuckDB (null weights left out), which keeps a scan's order, so each
-    type's pairs keep their table's order. The file is written under a temporary name and takes
-    its own when finished, so a run that fails leaves no pairs file that looks whole."""
+    The rows are ``pairs_batches``': Arrow and numpy, which leave the interpreter's lock for
+    their work, as Parquet's encoding does, so the thread takes the core that Python leaves. The
+    file is written under a temporary name and takes its own when finished, so a run that fails
+    leaves no pairs file that looks whole."""
 
-    def __init__(self, path: Path, merge_threshold: float, *, memory_limit: str = "4GB",
-                 threads: int | None = None) -> None:
+    def __init__(self, path: Path, merge_threshold: float) -> None:
         self._path = path
         self._partial = path.with_name(f"{path.name}.part")
         self._merge_threshold = merge_threshold
-        self._config: dict[str, str | bool | int] = {"memory_limit": memory_limit, "preserve_insertion_order": True}
-        if threads is not None:  # DuckDB's threads (default: one per core)
-            self._config["threads"] = threads
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pairs")
         self._parts: list[Future[float]] = []
         self._last_type = ""
-        self._con: Any = None
         self._writer: pq.ParquetWriter | None = None
 
     def add(self, entity_type: str, pairs: pa.Table) -> None:
@@ -174,28 +152,11 @@ class EvidenceWriter:
         self._parts.append(self._pool.submit(self._write_part, entity_type, pairs))
 
     def _write_part(self, entity_type: str, pairs: pa.Table) -> float:
-        import duckdb  # Splink's own dependency
-
         started = time.perf_counter()
-        if self._con is None:  # made and used in the writer's thread only
-            self._con = duckdb.connect(config=self._config)
+        if self._writer is None:  # opened in the writer's thread, when the first pairs come
             self._writer = open_pairs_writer(self._partial)
-        slim = evidence_table(pairs)
-        del pairs
-        weights, adjustments = _weight_columns(slim)
-        # rounded a batch at a time as DuckDB reads them: a rounded copy of the whole table took
-        # some 260 MB at a million records, beside the entity builder
-        self._con.register("pairs", _rounded_batches(slim, weights + adjustments, self._merge_threshold))
-        columns = {
-            "entity_type": literal(entity_type), "record_l": "record_l", "record_r": "record_r",
-            "match_probability": "match_probability", "match_weight": "match_weight", "merged": "merged",
-            "weights": _weights_map(weights, "mw_"), "tf_adjustments": _weights_map(adjustments, _TF_PREFIX),
-        }
-        selected = ", ".join(f"{sql} as {identifier(name)}" for name, sql in columns.items())
-        with self._con.sql(f"select {selected} from pairs").to_arrow_reader(_BATCH_ROWS * 2) as reader:
-            for batch in reader:
-                self._writer.write_batch(batch.cast(PAIRS_SCHEMA))
-        self._con.unregister("pairs")
+        for batch in pairs_batches(entity_type, pairs, self._merge_threshold):
+            self._writer.write_batch(batch)
         return time.perf_counter() - started
 
     def finish(self) -> float:
@@ -223,20 +184,16 @@ class EvidenceWriter:
     def close(self) -> None:
         """Stop the writer (waiting for a part under way) and remove an unfinished file."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._con is not None:
-            self._con.close()
-            self._con = None
         if self._writer is not None:
             self._writer.close()
             self._writer = None
         self._partial.unlink(missing_ok=True)
 
 
-def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float, *,
-                   memory_limit: str = "4GB", threads: int | None = None) -> float:
+def write_evidence(path: Path, scored: Sequence[tuple[str, pa.Table]], merge_threshold: float) -> float:
     """Write the pairs file for the scored pairs of each entity type, types in name order, each
     table's pairs in its order (``EvidenceWriter``, all at once); returns the seconds spent."""
-    with EvidenceWriter(path, merge_threshold, memory_limit=memory_limit, threads=threads) as writer:
+    with EvidenceWriter(path, merge_threshold) as writer:
         for entity_type, pairs in sorted(scored, key=lambda item: item[0]):
             writer.add(entity_type, pairs)
         return writer.finish()

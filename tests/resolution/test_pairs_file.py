@@ -11,6 +11,7 @@ from resolution.pairs_file import (
     count_pairs,
     pairs_path,
     read_pairs,
+    read_matched,
     read_pairs_table,
     write_pair_rows,
 )
@@ -50,6 +51,11 @@ def test_filters_keep_the_merged_pairs_and_the_pairs_within_a_set_of_records(tmp
     assert list(read_pairs(tmp_path, within=set())) == []
     assert read_pairs_table(tmp_path).column("record_r").to_pylist() == ["a:2", "b:7", "c:3", "c:3"]
     assert (count_pairs(tmp_path), count_pairs(tmp_path, merged_only=True)) == (4, 3)
+    assert list(read_matched(tmp_path)) == [
+        ("a:1", "a:2", 0.99, 7.5, ["country", "name"], [1.2, 6.5]),
+        ("a:2", "c:3", 0.99, 7.5, ["name"], [9.0]),
+        ("b:7", "c:3", 0.99, 7.5, [], []),
+    ]
 
 
 def test_writing_pairs_into_an_older_run_folder_removes_its_pairs_jsonl(tmp_path) -> None:
