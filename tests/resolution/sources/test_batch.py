@@ -1,5 +1,5 @@
 from resolution.models import Record
-from resolution.sources.batch import KIND_RECORDS, KIND_RELATIONS, InputBatch
+from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch
 
 
 def _record(record_id: str, **extra: str) -> dict[str, str]:
@@ -27,3 +27,46 @@ def test_rows_with_the_same_columns_share_one_fields_set() -> None:
     changed = first.model_copy(update={"address": "1 Road"})
     assert "address" in changed.model_fields_set and "address" not in second.model_fields_set
     assert isinstance(changed, Record)
+
+
+def _relation(source: str, left: str, right: str) -> dict[str, str]:
+    return {"source": source, "from_record_id": left, "to_record_id": right, "relation": "owner_of"}
+
+
+def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input_order() -> None:
+    batch = InputBatch()
+    for record_id in ("1", "2", "1", "3", "2"):
+        batch.accept(KIND_RECORDS, _record(record_id), file="r.csv", line=1)
+    batch.accept(KIND_RECORDS, {**_record("1"), "source": "other"}, file="r.csv", line=2)  # another key
+    for relation in (_relation("reg", "1", "2"), _relation("reg", "1", "9"), _relation("reg", "3", "3"),
+                     _relation("other", "1", "2"), _relation("reg", "8", "9"), _relation("reg", "2", "3")):
+        batch.accept(KIND_RELATIONS, relation, file="rel.csv", line=1)
+    for source, record_id in (("reg", "3"), ("reg", "7"), ("other", "1")):
+        batch.accept(KIND_LISTINGS, {"source": source, "record_id": record_id, "list_name": "SDN"},
+                     file="l.csv", line=1)
+    first = batch.records[0]
+    batch.finish()
+    assert [r.key for r in batch.records] == ["reg:1", "reg:2", "reg:3", "other:1"]
+    assert batch.records[0] is first  # the first of a repeated key is kept
+    assert [(r.source, r.from_record_id, r.to_record_id) for r in batch.relations] == [
+        ("reg", "1", "2"), ("reg", "2", "3")]
+    assert [(l.source, l.record_id) for l in batch.listings] == [("reg", "3"), ("other", "1")]
+    assert [(q.kind, q.source, q.record_id, q.field, q.reason.split(" (")[0]) for q in batch.quarantine] == [
+        ("records", "reg", "1", "record_id", "duplicate record key"),
+        ("records", "reg", "2", "record_id", "duplicate record key"),
+        ("relations", "reg", "1->9", "to_record_id", "refers to a record that is not in the input"),
+        ("relations", "reg", "3->3", "to_record_id", "relation from a record to itself"),
+        ("relations", "other", "1->2", "to_record_id", "refers to a record that is not in the input"),
+        ("relations", "reg", "8->9", "from_record_id", "refers to a record that is not in the input"),
+        ("listings", "reg", "7", "record_id", "listing names a record that is not in the input"),
+    ]
+
+
+def test_finish_of_a_clean_batch_keeps_everything() -> None:
+    batch = InputBatch()
+    for record_id in ("1", "2"):
+        batch.accept(KIND_RECORDS, _record(record_id), file="r.csv", line=1)
+    batch.accept(KIND_RELATIONS, _relation("reg", "1", "2"), file="rel.csv", line=1)
+    records, relations = list(batch.records), list(batch.relations)
+    batch.finish()
+    assert batch.records == records and batch.relations == relations and batch.quarantine == []
