@@ -16,7 +16,7 @@ Canonical files only: the other readers can look at what earlier files gave (the
 checks shipment ids against earlier files), so any other format reads everything in order here.
 
 Models cross the process boundary as lists of their field values, and are rebuilt without being
-validated again (pydantic's own pickling protocol, ``__setstate__``): they were validated by the
+validated again (the attributes pydantic's own unpickling, ``__setstate__``, sets): they were validated by the
 same models in the worker, and pickling them whole took three times as long.
 """
 
