@@ -16,7 +16,7 @@ reader here takes either (Parquet first), so older runs still load, explain and 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -75,20 +75,31 @@ def write_pair_rows(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def _flat(maps: pa.MapArray) -> tuple[list[int], list[str], list[float]]:
+    """The map array's offsets, keys and items as lists, the offsets into those keys and items.
+    (Arrow's ``keys`` and ``items`` ignore a slice, so they are cut to the slice's entries first:
+    a batch sliced from a table would otherwise turn every key of the table into Python.)"""
+    offsets = maps.offsets.to_pylist()
+    first, last = offsets[0], offsets[-1]
+    keys = maps.keys.slice(first, last - first).to_pylist()
+    items = maps.items.slice(first, last - first).to_pylist()
+    return ([offset - first for offset in offsets] if first else offsets), keys, items
+
+
 def _dictionaries(maps: pa.MapArray) -> list[dict[str, float]]:
     """Each map of ``maps`` as a dictionary (a null map as an empty one), taken from the flat keys
     and items by the offsets: six times faster than Arrow's own rows (a list of pairs per map)."""
-    offsets = maps.offsets.to_pylist()  # into keys and items, which ignore a slice: both absolute
-    keys, items = maps.keys.to_pylist(), maps.items.to_pylist()
-    return [dict(zip(keys[start:end], items[start:end], strict=True))
-            for start, end in zip(offsets, offsets[1:], strict=False)]
+    offsets, keys, items = _flat(maps)
+    return [dict(zip(keys[start:end], items[start:end], strict=True)) for start, end in pairwise(offsets)]
 
 
 def batch_rows(batch: pa.RecordBatch) -> Iterator[dict[str, Any]]:
-    """The batch's rows as dictionaries, built a column at a time."""
-    names = batch.schema.names
-    columns = [_dictionaries(batch.column(n)) if n in _MAPS else batch.column(n).to_pylist() for n in names]
-    return (dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True))
+    """The rows of a batch of ``PAIRS_SCHEMA`` as dictionaries, built a column at a time."""
+    columns = [_dictionaries(batch.column(n)) if n in _MAPS else batch.column(n).to_pylist()
+               for n in PAIRS_SCHEMA.names]
+    return ({"entity_type": kind, "record_l": left, "record_r": right, "match_probability": probability,
+             "match_weight": weight, "merged": merged, "weights": weights, "tf_adjustments": adjustments}
+            for kind, left, right, probability, weight, merged, weights, adjustments in zip(*columns, strict=True))
 
 
 def _wanted(batch: pa.RecordBatch, merged_only: bool, within: pa.Array | None) -> pa.RecordBatch:
@@ -144,12 +155,10 @@ def read_matched(run_dir: Path) -> Iterator[Matched]:
     columns = ["record_l", "record_r", "match_probability", "match_weight", "merged", "weights"]
     for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS, columns=columns):
         merged = batch.filter(batch.column("merged"))
-        maps = merged.column("weights")
-        offsets = maps.offsets.to_pylist()  # absolute: keys and items ignore a slice
-        keys, items = maps.keys.to_pylist(), maps.items.to_pylist()
+        offsets, keys, items = _flat(merged.column("weights"))
         yield from zip(*(merged.column(name).to_pylist() for name in columns[:4]),
-                       (keys[a:b] for a, b in zip(offsets, offsets[1:], strict=False)),
-                       (items[a:b] for a, b in zip(offsets, offsets[1:], strict=False)), strict=True)
+                       (keys[a:b] for a, b in pairwise(offsets)), (items[a:b] for a, b in pairwise(offsets)),
+                       strict=True)
 
 
 def count_pairs(run_dir: Path, *, merged_only: bool = False) -> int:

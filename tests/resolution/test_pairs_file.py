@@ -8,10 +8,11 @@ from resolution.errors import RunFolderError
 from resolution.pairs_file import (
     LEGACY_PAIRS,
     PAIRS,
+    batch_rows,
     count_pairs,
     pairs_path,
-    read_pairs,
     read_matched,
+    read_pairs,
     read_pairs_table,
     write_pair_rows,
 )
@@ -75,3 +76,11 @@ def test_a_folder_without_pairs_is_a_clear_error(tmp_path) -> None:
 def test_no_pairs_count_none(tmp_path) -> None:
     write_pair_rows(tmp_path / PAIRS, [])
     assert (count_pairs(tmp_path), count_pairs(tmp_path, merged_only=True)) == (0, 0)
+
+
+def test_rows_of_a_batch_sliced_from_a_table_are_that_slices_rows(tmp_path) -> None:
+    write_pair_rows(tmp_path / PAIRS, ROWS)
+    table = read_pairs_table(tmp_path)
+    sliced = table.slice(1, 2).to_batches()[0]  # map keys and items of a slice start mid-array
+    assert list(batch_rows(sliced)) == ROWS[1:3]
+    assert list(batch_rows(table.slice(3, 1).to_batches()[0])) == ROWS[3:]
