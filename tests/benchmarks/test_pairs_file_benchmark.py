@@ -15,6 +15,7 @@ def test_the_benchmark_writes_both_files_from_a_runs_pairs_and_finds_the_same_ro
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("trial 1: pairs.jsonl") and lines[2].startswith("size: pairs.jsonl")
     assert "every merged pair" in lines[3] and f"({summary.merged_pairs})" in lines[3]
+    assert [line.split(" as ")[0] for line in lines if " as dictionaries: " in line] == ["jsonl", "parquet"]
     assert lines[-1].startswith("same rows: True")
     assert list(read_pairs(tmp_path / "parquet")) == list(read_pairs(run_dir))
 
