@@ -37,19 +37,20 @@ import logging
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from resolution.entities.build import build_graph
 from resolution.entities.continuity import carry_over_ids
 from resolution.errors import LinkageError, RunFolderError
 from resolution.models import EntityType, Listing, Record, Relation
-from resolution.link.evidence import PairOutcome, evidence_rows
+from resolution.link.evidence import PairOutcome, pairs_batches
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.lone_records import attached_rows
 from resolution.pipeline import RunSummary, per_type_counts
@@ -68,7 +69,7 @@ from resolution.run_folder import (
     read_jsonl,
     write_csv,
 )
-from resolution.pairs_file import PAIRS, read_pairs, write_pair_rows
+from resolution.pairs_file import PAIRS, PAIRS_SCHEMA, read_pairs_table, write_pairs_table
 from resolution.settings import ResolutionSettings
 from resolution.sources import InputBatch, read_inputs
 
@@ -84,7 +85,7 @@ class PreviousRun:
     entity_of: dict[str, str]  # record key -> entity id
     relations: list[Relation]
     listings: list[Listing]
-    pairs: list[dict[str, Any]]  # the pairs file's rows (resolution.pairs_file)
+    pairs: pa.Table  # the pairs file (resolution.pairs_file.PAIRS_SCHEMA)
     redirects: dict[str, str]
     quarantine: list[dict[str, str]]
 
@@ -116,7 +117,7 @@ def read_previous_run(folder: Path) -> PreviousRun:
         entity_of=entity_of,
         relations=[Relation.model_validate(r) for r in read_jsonl(folder / RECORD_RELATIONS)],
         listings=[Listing.model_validate(r["props"]) for r in read_jsonl(folder / "sanctions.jsonl")],
-        pairs=list(read_pairs(folder)),
+        pairs=read_pairs_table(folder),
         redirects=redirects,
         quarantine=read_csv(folder / QUARANTINE, missing_ok=True),
     )
@@ -249,11 +250,16 @@ def score_new_records(
     return pa.concat_tables(tables, promote_options="default") if tables else None
 
 
-def _oriented(evidence: dict[str, Any]) -> dict[str, Any]:
+def _oriented(pairs: pa.Table) -> pa.Table:
     """Pairs as a full run writes them: ``record_l`` < ``record_r``."""
-    if evidence["record_l"] > evidence["record_r"]:
-        evidence["record_l"], evidence["record_r"] = evidence["record_r"], evidence["record_l"]
-    return evidence
+    left, right = pairs.column("record_l"), pairs.column("record_r")
+    swap = pc.greater(left, right)
+    pairs = pairs.set_column(pairs.schema.get_field_index("record_l"), "record_l", pc.if_else(swap, right, left))
+    return pairs.set_column(pairs.schema.get_field_index("record_r"), "record_r", pc.if_else(swap, left, right))
+
+
+def _not_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
+    return pc.invert(pc.is_in(column, pa.array(sorted(values), pa.string())))
 
 
 class _Components:
@@ -280,7 +286,9 @@ class _Components:
 class _Linked:
     """Pairs and models after linking the increment, per entity type."""
 
-    evidence: list[dict[str, Any]] = field(default_factory=list)  # previous pairs kept + new ones
+    # previous pairs kept + new ones, as the pairs file holds them (PAIRS_SCHEMA): held in Arrow, as
+    # a million records' 3.3M pairs took some 3 GB as dictionaries
+    evidence: pa.Table = field(default_factory=PAIRS_SCHEMA.empty_table)
     relinked: set[str] = field(default_factory=set)  # types linked in full (no previous model)
     new_pairs: int = 0
     notes: dict[str, list[str]] = field(default_factory=dict)
@@ -297,6 +305,7 @@ def _link(
     from resolution.link.engine import SPECS, link_entity_type, record_table
 
     result = _Linked()
+    parts: list[pa.Table] = []
     for entity_type in EntityType:
         kind = entity_type.value
         t0 = time.perf_counter()
@@ -329,17 +338,26 @@ def _link(
             scored = None
         if scored is not None:
             result.new_pairs += scored.num_rows
-            result.evidence.extend(_oriented(row) for row in evidence_rows(kind, scored, settings.merge_threshold))
+            batches = list(pairs_batches(kind, scored, settings.merge_threshold))
+            parts.append(_oriented(pa.Table.from_batches(batches, schema=PAIRS_SCHEMA)))
         result.seconds[f"link_{kind}"] = round(time.perf_counter() - t0, 3)
         say(f"linked {len(changed)} new {kind} records against {len(records) - len(changed)} in "
             f"{result.seconds[f'link_{kind}']} s")
-    result.evidence.extend(
-        p for p in previous.pairs
-        if p["entity_type"] not in result.relinked
-        and p["record_l"] not in increment.updated and p["record_r"] not in increment.updated
-    )
-    result.evidence.sort(key=lambda e: (e["entity_type"], e["record_l"], e["record_r"]))  # as a full run writes them
+    old = previous.pairs
+    parts.append(old.filter(pc.and_(_not_in(old.column("entity_type"), result.relinked), pc.and_(
+        _not_in(old.column("record_l"), increment.updated), _not_in(old.column("record_r"), increment.updated)))))
+    # as a full run writes them; the sort is stable, so a pair scored again stays before its old row
+    result.evidence = pa.concat_tables(parts).sort_by(
+        [("entity_type", "ascending"), ("record_l", "ascending"), ("record_r", "ascending")])
     return result
+
+
+def _merged(evidence: pa.Table, kind: str | None = None) -> pa.Table:
+    """The merged pairs of ``evidence`` (of one entity type when ``kind`` is given)."""
+    keep = evidence.column("merged")
+    if kind is not None:
+        keep = pc.and_(keep, pc.equal(evidence.column("entity_type"), kind))
+    return evidence.filter(keep)
 
 
 def _previous_groups(increment: Increment, previous: PreviousRun, linked: _Linked) -> list[list[str]]:
@@ -359,9 +377,9 @@ def _clusters(increment: Increment, groups: list[list[str]], linked: _Linked) ->
     for keys in groups:
         for key in keys[1:]:
             components.union(keys[0], key)
-    for pair in linked.evidence:  # the kept merged pairs of the other previous clusters among them
-        if pair["merged"]:
-            components.union(pair["record_l"], pair["record_r"])
+    merged = _merged(linked.evidence)  # the kept merged pairs of the other previous clusters among them
+    for left, right in zip(merged.column("record_l").to_pylist(), merged.column("record_r").to_pylist(), strict=True):
+        components.union(left, right)
     return components
 
 
@@ -378,24 +396,25 @@ def _split_conflicts(increment: Increment, groups: list[list[str]], linked: _Lin
     for entity_type in EntityType:
         kind = entity_type.value
         exclusives = SPECS[kind]().exclusives
-        merged = [p for p in linked.evidence if p["entity_type"] == kind and p["merged"]]
-        if kind in linked.relinked or not exclusives or not merged:
+        merged = _merged(linked.evidence, kind)
+        if kind in linked.relinked or not exclusives or not merged.num_rows:
             continue
         records = [r for r in increment.records if r.entity_type is entity_type]
         table = pa.table(own_feature_columns(records, entity_type, sorted({e.column for e in exclusives})))
-        pairs = pa.table({
-            "unique_id_l": [p["record_l"] for p in merged], "unique_id_r": [p["record_r"] for p in merged],
-            "match_probability": pa.array([p["match_probability"] for p in merged], pa.float64()),
-        })
+        pairs = pa.table({"unique_id_l": merged.column("record_l"), "unique_id_r": merged.column("record_r"),
+                          "match_probability": merged.column("match_probability")})
         of_type = {r.key for r in records}
         assigned = pa.table({"unique_id": [r.key for r in records], "cluster_id": [label_of[r.key] for r in records]})
         split, kept = split_conflicts(table, pairs, assigned, exclusives, merge_threshold,
                                       kept_together=[g for g in groups if g[0] in of_type])
         label_of.update({key: label.removeprefix(SPLIT_PREFIX) for key, label in split.items()})
-        apart = {(k.record_l, k.record_r) for k in kept}
-        for pair in merged:
-            if (pair["record_l"], pair["record_r"]) in apart:
-                pair["merged"] = False
+        if kept:
+            evidence = linked.evidence
+            apart = pa.array(sorted({f"{k.record_l}\x00{k.record_r}" for k in kept}), pa.string())
+            pair_keys = pc.binary_join_element_wise(evidence.column("record_l"), evidence.column("record_r"), "\x00")
+            unmerged = pc.and_(pc.equal(evidence.column("entity_type"), kind), pc.is_in(pair_keys, apart))
+            still = pc.and_(evidence.column("merged"), pc.invert(unmerged))
+            linked.evidence = evidence.set_column(evidence.schema.get_field_index("merged"), "merged", still)
         linked.kept_apart.extend(kept_apart_rows(kind, kept))
 
 
@@ -493,7 +512,10 @@ def resolve_increment(
     kinds = {label: kind_of[label] for label in groups}  # a label is one of its members' keys
     ids = carry_over_ids(groups, kinds, before.entity_of, before.redirects)
     outcome = PairOutcome()
-    outcome.add_evidence(linked.evidence)
+    evidence = linked.evidence
+    outcome.add(pa.table({"unique_id_l": evidence.column("record_l"), "unique_id_r": evidence.column("record_r"),
+                          "match_probability": evidence.column("match_probability"),
+                          "merged": evidence.column("merged")}), settings.merge_threshold)
     attached_csv_rows = _attached(before, increment, linked, label_of)
     outcome.add_attached((row["record"], float(row["share"])) for row in attached_csv_rows)
     kept_rows = _kept_apart(before, increment, linked, label_of)
@@ -507,7 +529,7 @@ def resolve_increment(
         graph.write(out)
         graph.write_record_relations(out / RECORD_RELATIONS)
     write_csv(out / QUARANTINE, QUARANTINE_COLUMNS, increment.quarantine)
-    write_pair_rows(out / PAIRS, linked.evidence)
+    write_pairs_table(out / PAIRS, linked.evidence)
     write_csv(out / REDIRECTS, REDIRECT_COLUMNS,
               [{"old_id": old, "new_id": new} for old, new in sorted(ids.redirects.items())])
     write_csv(out / KEPT_APART, KEPT_APART_COLUMNS, kept_rows)

@@ -75,6 +75,13 @@ def write_pair_rows(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def write_pairs_table(path: Path, table: pa.Table) -> int:
+    """Write a table of ``PAIRS_SCHEMA`` to ``path`` as it is; returns how many pairs."""
+    with open_pairs_writer(path) as writer:
+        writer.write_table(table.cast(PAIRS_SCHEMA), row_group_size=_BATCH_ROWS)
+    return table.num_rows
+
+
 def _flat(maps: pa.MapArray) -> tuple[list[int], list[str], list[float]]:
     """The map array's offsets, keys and items as lists, the offsets into those keys and items.
     (Arrow's ``keys`` and ``items`` ignore a slice, so they are cut to the slice's entries first:

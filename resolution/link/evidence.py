@@ -237,14 +237,3 @@ class PairOutcome:
             pc.filter(left, below).to_pylist(), pc.filter(right, below).to_pylist(),
             pc.filter(rounded, below).to_pylist(), strict=True,
         ))
-
-    def add_evidence(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Count pairs-file rows in (an incremental run holds its pairs, old and new, so)."""
-        for row in rows:
-            left, right, p = row["record_l"], row["record_r"], row["match_probability"]
-            if row["merged"]:
-                self.merged += 1
-                self.probability[left] = max(self.probability.get(left, 0.0), p)
-                self.probability[right] = max(self.probability.get(right, 0.0), p)
-            else:
-                self.review.append((left, right, p))

@@ -22,8 +22,8 @@ from resolution.entities.ids import entity_id, fresh_entity_id
 from resolution.errors import RunFolderError
 from resolution.incremental import read_previous_run, record_from_row
 from resolution.pipeline import RunSummary, resolve
-from resolution.pairs_file import PAIRS, read_pairs
-from resolution.run_folder import ATTACHED, GRAPH_FILES, RECORD_RELATIONS, read_csv, read_jsonl
+from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs
+from resolution.run_folder import ATTACHED, GRAPH_FILES, RECORD_RELATIONS, read_csv, read_jsonl, write_jsonl
 from resolution.settings import ResolutionSettings
 
 COLUMNS = ["source", "record_id", "entity_type", "name", "aliases", "country", "address", "registration_number"]
@@ -98,6 +98,24 @@ def test_same_input_gives_the_same_ids(previous: tuple[Path, list[Path]], tmp_pa
         assert (tmp_path / "repeat" / name).read_bytes() == (run / name).read_bytes(), name
     assert list(read_pairs(tmp_path / "repeat")) == list(read_pairs(run))
     assert redirects_of(tmp_path / "repeat") == {}
+
+
+def test_a_previous_run_written_with_pairs_jsonl_is_continued_as_one_with_pairs_parquet(
+    previous: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    run, _ = previous
+    older = tmp_path / "older"
+    shutil.copytree(run, older)
+    write_jsonl(older / LEGACY_PAIRS, read_pairs(run))  # as run folders before pairs.parquet hold them
+    (older / PAIRS).unlink()
+    rows = [{"source": "aa_late", "record_id": "1", **QUOKKA, "name": "Quokka Harbour Trading Company Limited"}]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    from_parquet, _ = increment(tmp_path / "a", run, rows)
+    from_jsonl, _ = increment(tmp_path / "b", older, rows)
+    assert ids_of(from_jsonl) == ids_of(from_parquet)
+    assert list(read_pairs(from_jsonl)) == list(read_pairs(from_parquet))
+    assert not (from_jsonl / LEGACY_PAIRS).exists()
 
 
 def test_new_spelling_joins_its_entity_and_keeps_the_old_id(previous: tuple[Path, list[Path]], tmp_path: Path) -> None:

@@ -76,12 +76,20 @@ def test_an_empty_table_adds_nothing() -> None:
     assert list(evidence_rows("company", empty, THRESHOLD)) == []
 
 
-def test_outcome_from_evidence_rows_equals_outcome_from_the_table() -> None:
-    from_table, from_rows = PairOutcome(), PairOutcome()
+def test_outcome_from_the_pairs_files_columns_equals_outcome_from_splinks_table() -> None:
+    """What an incremental run counts from its pairs (the file's rounded columns, ``merged``
+    decided) is what a full run counts from Splink's table."""
+    from resolution.link.evidence import pairs_batch
+
+    from_table, from_file = PairOutcome(), PairOutcome()
     from_table.add(_scored(), THRESHOLD)
-    from_rows.add_evidence(evidence_rows("company", _scored(), THRESHOLD))
-    assert (from_rows.merged, from_rows.probability, from_rows.review) == \
+    rows = pairs_batch("company", evidence_table(_scored()).to_batches()[0], THRESHOLD)
+    from_file.add(pa.table({"unique_id_l": rows.column("record_l"), "unique_id_r": rows.column("record_r"),
+                            "match_probability": rows.column("match_probability"),
+                            "merged": rows.column("merged")}), THRESHOLD)
+    assert (from_file.merged, from_file.probability, from_file.review) == \
         (from_table.merged, from_table.probability, from_table.review)
+    assert from_file.merged == 2 and len(from_file.review) == 2
 
 
 def test_the_pairs_file_holds_the_rows_evidence_rows_makes_types_in_name_order(tmp_path) -> None:
