@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ import pyarrow as pa
 
 from resolution.link.features import NameKey, name_features
 from resolution.models import EntityType
+from resolution.worker_process import Worker
 
 WORKER_MIN_NAMES = 100_000
 """Fewer distinct names than this are computed here: a worker costs most of a second to start
@@ -74,15 +74,11 @@ def name_table(keys: Sequence[NameKey], entity_type: EntityType, *, with_typo_ke
         request = Path(folder) / "request.pickle"
         request.write_bytes(pickle.dumps((entity_type.value, with_typo_keys, schema.serialize().to_pybytes(),
                                           list(theirs)), protocol=pickle.HIGHEST_PROTOCOL))
-        worker = _start_worker(request)
-        try:
+        with Worker(worker_command(request), doing="standardising names", instead="computing them here",
+                    log=log) as worker:
             other = meanwhile()
             here = _names_here(keys[:cut], entity_type, with_typo_keys, schema)
-            there = _worker_result(worker, schema) if worker is not None else None
-        finally:
-            if worker is not None and worker.poll() is None:  # interrupted, or this process failed
-                worker.kill()
-                worker.wait()
+            there = _worker_result(worker, schema)
     if there is None:
         there = _names_here(theirs, entity_type, with_typo_keys, schema)
     return pa.concat_tables([here, there]), other
@@ -93,30 +89,18 @@ def worker_command(request: Path) -> list[str]:
     return [sys.executable, "-m", __name__, str(request)]
 
 
-def _start_worker(request: Path) -> subprocess.Popen[bytes] | None:
-    try:
-        return subprocess.Popen(worker_command(request), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
-    except OSError as exc:
-        log.warning("the worker for standardising names did not start (%s); computing them here instead", exc)
-        return None
-
-
-def _worker_result(worker: subprocess.Popen[bytes], schema: pa.Schema) -> pa.Table | None:
+def _worker_result(worker: Worker, schema: pa.Schema) -> pa.Table | None:
     """The worker's table, or None (with a warning) when it failed or answered something else."""
-    answer, errors = worker.communicate()
-    if worker.returncode != 0:
-        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        log.warning("the worker standardising names failed (exit status %s: %s); computing them here instead",
-                    worker.returncode, tail[0])
+    answer = worker.answer()
+    if answer is None:
         return None
     try:
         table = pa.ipc.open_stream(pa.py_buffer(answer)).read_all()
     except (pa.ArrowInvalid, OSError) as exc:  # a cut or foreign answer
-        log.warning("the name worker's answer could not be read (%s); computing the names here instead", exc)
+        worker.unreadable(exc)
         return None
     if not table.schema.equals(schema):
-        log.warning("the name worker answered other columns; computing the names here instead")
+        worker.unreadable("other columns than asked for")
         return None
     return table
 

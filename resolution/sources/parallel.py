@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from pydantic import BaseModel
 from resolution.models import Listing, QuarantineRow, Record, Relation
 from resolution.sources import canonical
 from resolution.sources.batch import InputBatch
+from resolution.worker_process import Worker
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 """Inputs smaller than this together are read in this process: a worker costs about half a
@@ -163,16 +163,12 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     memory...) costs time only: its files are then read here, with a warning that says why."""
     here, there = split_in_two(sizes)
     theirs = [(p, paths[p]) for p in there]
-    worker = _start_worker(theirs)
-    try:
+    with Worker(worker_command([f"{p}={path}" for p, path in theirs]), doing="reading the inputs",
+                instead="reading them here", log=log) as worker:
         parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
         if failed is not None and all(p > failed[0] for p in there):
-            raise failed[1]  # the first unreadable input, whatever the worker finds
-        other = _worker_result(worker) if worker is not None else None
-    finally:
-        if worker is not None and worker.poll() is None:  # interrupted, or this process failed
-            worker.kill()
-            worker.wait()
+            raise failed[1]  # the first unreadable input, whatever the worker finds (the worker is stopped)
+        other = _worker_result(worker)
     other_parts, other_failed = other if other is not None else _read_files(theirs, packed=False)
     failures = [f for f in (failed, other_failed) if f is not None]
     if failures:
@@ -181,27 +177,15 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     return [by_position[p] for p in range(len(paths))]
 
 
-def _start_worker(files: list[tuple[int, Path]]) -> subprocess.Popen[bytes] | None:
-    try:
-        return subprocess.Popen(worker_command([f"{p}={path}" for p, path in files]),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        log.warning("the worker for reading the inputs did not start (%s); reading them here instead", exc)
-        return None
-
-
-def _worker_result(worker: subprocess.Popen[bytes]) -> tuple[list[Outcome], Outcome | None] | None:
+def _worker_result(worker: Worker) -> tuple[list[Outcome], Outcome | None] | None:
     """What the worker read, rebuilt into batches, or None (with a warning) when it failed."""
-    answer, errors = worker.communicate()
-    if worker.returncode != 0:
-        tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        log.warning("the worker reading the inputs failed (exit status %s: %s); reading them here instead",
-                    worker.returncode, tail[0])
+    answer = worker.answer()
+    if answer is None:
         return None
     try:
         packed_parts, failed = pickle.loads(answer)
     except Exception as exc:  # a cut or foreign answer
-        log.warning("the worker's answer could not be read (%s); reading the inputs here instead", exc)
+        worker.unreadable(exc)
         return None
     del answer
     parts: list[Outcome] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import resolution.sources.parallel as parallel
+import resolution.worker_process as worker_process
 from resolution.errors import InputFileError
 from resolution.models import Record, Relation
 from resolution.sources import read_inputs
@@ -148,7 +149,7 @@ def test_an_unreadable_first_input_stops_the_worker_at_once(inputs: list[Path], 
 
     monkeypatch.setattr(parallel, "worker_command",
                         lambda request: [sys.executable, "-c", "import time; time.sleep(120)"])
-    monkeypatch.setattr(parallel.subprocess, "Popen", recorded)
+    monkeypatch.setattr(worker_process.subprocess, "Popen", recorded)
     with pytest.raises(InputFileError) as error:
         _two_processes([workbook, *inputs], monkeypatch)
     assert error.value.path == str(workbook) and "cannot tell the kind of file" in error.value.reason

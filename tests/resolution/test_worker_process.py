@@ -1,0 +1,46 @@
+"""The worker interpreter: its answer, its failures as warnings, and stopping it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from resolution.worker_process import Worker
+
+log = logging.getLogger("tests.worker")
+
+
+def _worker(code: str) -> Worker:
+    return Worker([sys.executable, "-c", code], doing="testing", instead="doing it here", log=log)
+
+
+def test_the_answer_is_what_the_worker_wrote() -> None:
+    with _worker("import sys; sys.stdout.buffer.write(b'\\x00answer')") as worker:
+        assert worker.answer() == b"\x00answer"
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    ([sys.executable, "-c", "import sys; sys.stderr.write('first\\nboom'); sys.exit(3)"],
+     "the worker testing failed (exit status 3: boom); doing it here instead"),
+    (["/nonexistent/python"], "the worker testing did not start"),
+])
+def test_a_worker_that_fails_answers_none_and_says_why(command: list[str], said: str,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger=log.name), \
+            Worker(command, doing="testing", instead="doing it here", log=log) as worker:
+        assert worker.answer() is None
+    assert said in caplog.text
+
+
+def test_an_unreadable_answer_is_said(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger=log.name):
+        _worker("pass").unreadable("not a pickle")
+    assert "the answer of the worker testing could not be read (not a pickle); doing it here instead" in caplog.text
+
+
+def test_leaving_stops_a_worker_still_running() -> None:
+    with _worker("import time; time.sleep(120)") as worker:
+        process = worker._process
+    assert process is not None and process.returncode is not None and process.returncode < 0
