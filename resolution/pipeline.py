@@ -94,7 +94,7 @@ def resolve(
 
     Python's cyclic garbage collector is paused meanwhile (``resolution.collector``). ``keep``, if
     given, is handed the run's large objects (records, relations, graph rows) before they would be
-    freed: a process that ends next passes ``collector.leave_to_the_os``."""
+    freed: a process that ends next passes ``collector.end_with_the_process``."""
     with collector_paused():
         return _resolve(inputs, out, settings, model_dir=model_dir, format_name=format_name,
                         progress=progress, previous=previous, keep=keep)

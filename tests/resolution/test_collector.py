@@ -197,3 +197,43 @@ def test_resolve_hands_its_records_to_keep(small_world, tmp_path: Path) -> None:
     batch = kept[0][0]
     assert len(batch.records) == summary.records > 0
     assert (tmp_path / "run" / "summary.json").exists()
+
+
+_ENDING_CHILD = """
+import gc, sys, weakref
+from resolution.collector import collector_paused, end_with_the_process
+
+class Node:
+    pass
+
+def cycle():
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+with collector_paused():
+    if sys.argv[1] == "end":
+        end_with_the_process([Node() for _ in range(10)])
+made = cycle()
+for _ in range(100_000):  # enough allocations for several young collections, were it running
+    cycle()
+print(gc.isenabled(), made() is not None)
+"""
+
+
+@pytest.mark.parametrize(("how", "enabled"), [("end", False), ("restore", True)])
+def test_a_block_ending_the_process_leaves_the_collector_paused(how: str, enabled: bool, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from resolution.settings import PROJECT_ROOT
+
+    script = tmp_path / "child.py"
+    script.write_text(_ENDING_CHILD, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), how], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+                          timeout=60, env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    is_enabled, cycle_alive = done.stdout.split()
+    assert is_enabled == str(enabled)
+    # paused to the end, nothing walks the cycles made after the block; restored, they are freed
+    assert cycle_alive == str(not enabled)
