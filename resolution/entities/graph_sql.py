@@ -15,6 +15,12 @@ from resolution.entities.ids import TYPE_PREFIX
 MACROS = """
 -- the first 16 hex digits of the SHA-1 of parts joined by the unit separator (ids._digest)
 create or replace temp macro digest(parts) as sha1(array_to_string(parts, chr(31)))[1:16];
+-- a CSV field as Python's csv.writer writes it (QUOTE_MINIMAL, lines ending in CR LF): quoted, its
+-- quotes doubled, when it holds a comma, a quote, a CR or a LF; null as nothing
+create or replace temp macro csv_field(value) as case
+    when value is null then ''
+    when regexp_matches(value, '[,"\r\n]') then '"' || replace(value, '"', '""') || '"'
+    else value end;
 """
 
 _PREFIX = " ".join(f"when '{kind}' then '{prefix}'" for kind, prefix in TYPE_PREFIX.items())
@@ -151,6 +157,13 @@ from members
 """
 
 CLUSTER_ROWS = "select source, record_id, entity_id from members"
+
+CLUSTER_LINES = """
+select csv_field(source) || ',' || csv_field(record_id) || ',' || csv_field(entity_id) || chr(13) || chr(10) as line
+from members
+"""
+"""``clusters.csv``'s lines after its header, in the order of ``CLUSTER_ROWS``: what
+``csv.writer`` writes of those rows."""
 
 ADDRESS_LINES = """
 select to_json({'country': first.country, 'id': address_id, 'standard': first.standard, 'text': first.address})

@@ -97,13 +97,16 @@ _NAMES = ["Dandong A Trading Co., Ltd.", "DANDONG A TRADING CO., LTD.", "丹东A
           "OK LTD", "Ok Ltd", "  spaced name ", "吴明华", "Wu Minghua", "WU MINGHUA", "Smith, John"]
 _ADDRESSES = [None, "No. 229 Huanghai Rd, Dandong", "229 Huanghai Road Dandong", "丹东黄海路229号", ",", "-",
               "1 Rue de l'Église, Paris", "P.O. Box 7\r\nPyongyang"]
+_ID_ENDINGS = ["", "é", "-x", ' "q"', "r\r\n2", ","]
+
 _DATES = [None, "1961", "1961-03", "1961-03-14", "1979-08-02", "2016-01-02"]
 
 
 def _world(seed: int) -> tuple[list[Record], list[Relation], list[Listing], dict[str, str], dict[str, float],
                                 list[tuple[str, str, float]], dict[str, str], dict[tuple[str, str], str]]:
     """Random records of every type with the awkward values real files carry (Han script,
-    capitals, quotes, control characters, partial dates, attributes), random clusters within a
+    capitals, quotes, control characters, partial dates, attributes; commas, quotes and line
+    breaks in sources and record ids, which clusters.csv must quote), random clusters within a
     type, probabilities, review pairs (repeated, within one entity, kept apart) and chosen ids."""
     import random
 
@@ -113,7 +116,8 @@ def _world(seed: int) -> tuple[list[Record], list[Relation], list[Listing], dict
     for i in range(rng.randint(40, 160)):
         kind = pick(["company", "person", "vessel"])
         fields: dict[str, object] = {
-            "source": pick(["reg", "customs", "ofac", "s p"]), "record_id": f"{kind[0]}{i}{pick(['', 'é', '-x'])}",
+            "source": pick(["reg", "customs", "ofac", "s p", "a,b"]),
+            "record_id": f"{kind[0]}{i}{pick(_ID_ENDINGS)}",
             "entity_type": kind, "name": pick(_NAMES), "aliases": rng.sample(_NAMES, rng.randint(0, 3)),
             "country": pick([None, "CN", "KP", "RU"]), "address": pick(_ADDRESSES),
         }
