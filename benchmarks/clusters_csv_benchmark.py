@@ -1,0 +1,62 @@
+"""Writing ``clusters.csv``: its lines made by DuckDB (``graph_sql.CLUSTER_LINES``, as the entity
+builder writes them) against the csv module a row at a time (``run_folder.write_csv_tuples``, as
+the builder wrote them before), in one run.
+
+    python -m benchmarks.clusters_csv_benchmark RUN_DIR [--repeat N]
+
+``RUN_DIR`` is a finished run (``tracegraph resolve``); its ``clusters.csv`` is read into DuckDB as
+the builder's ``members`` and written both ways into a scratch folder, with Python's collector
+paused as in ``tracegraph resolve``. Prints the seconds of each way (every repeat), the ratio and
+whether the two files are byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from resolution.collector import collector_paused
+from resolution.entities import graph_sql
+from resolution.entities.build import CLUSTERS_HEADER
+from resolution.run_folder import CLUSTERS, write_csv_tuples, write_lines
+
+
+def main() -> None:
+    import duckdb
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    members = pa_csv.read_csv(args.run_dir / CLUSTERS, convert_options=pa_csv.ConvertOptions(
+        column_types={name: pa.string() for name in ("source", "record_id", "entity_id")}))
+    con = duckdb.connect(config={"preserve_insertion_order": True})
+    con.register("members", members)
+    con.execute(graph_sql.MACROS)
+    print(f"{members.num_rows} rows of {args.run_dir / CLUSTERS}")
+    with collector_paused(), tempfile.TemporaryDirectory(prefix="clusters-csv-benchmark-") as scratch:
+        by_module, by_duckdb = Path(scratch) / "module.csv", Path(scratch) / "duckdb.csv"
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            rows = con.sql(graph_sql.CLUSTER_ROWS).to_arrow_table()
+            write_csv_tuples(by_module, ["source", "record_id", "entity_id"],
+                             zip(*(rows.column(i).to_pylist() for i in range(3)), strict=True))
+            module_seconds = time.perf_counter() - started
+            del rows
+            started = time.perf_counter()
+            reader = con.sql(graph_sql.CLUSTER_LINES).to_arrow_reader(100_000)
+            write_lines(by_duckdb, itertools.chain([pa.array([CLUSTERS_HEADER])], (b.column(0) for b in reader)))
+            duckdb_seconds = time.perf_counter() - started
+            same = by_module.read_bytes() == by_duckdb.read_bytes()
+            print(f"csv module {module_seconds:.2f} s, DuckDB lines {duckdb_seconds:.2f} s "
+                  f"({module_seconds / duckdb_seconds:.1f}x), same bytes: {same}")
+
+
+if __name__ == "__main__":
+    main()
