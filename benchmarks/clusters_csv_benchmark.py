@@ -1,4 +1,4 @@
-"""Writing ``clusters.csv``: its lines made by DuckDB (``graph_sql.CLUSTER_LINES``, as the entity
+"""Writing ``clusters.csv``: its lines made by DuckDB (``build.write_clusters``, as the entity
 builder writes them) against the csv module a row at a time (``run_folder.write_csv_tuples``, as
 the builder wrote them before), in one run.
 
@@ -13,7 +13,6 @@ whether the two files are byte for byte the same.
 from __future__ import annotations
 
 import argparse
-import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -23,8 +22,8 @@ import pyarrow.csv as pa_csv
 
 from resolution.collector import collector_paused
 from resolution.entities import graph_sql
-from resolution.entities.build import CLUSTERS_HEADER
-from resolution.run_folder import CLUSTERS, write_csv_tuples, write_lines
+from resolution.entities.build import CLUSTER_COLUMNS, write_clusters
+from resolution.run_folder import CLUSTERS, write_csv_tuples
 
 
 def main() -> None:
@@ -35,7 +34,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     members = pa_csv.read_csv(args.run_dir / CLUSTERS, convert_options=pa_csv.ConvertOptions(
-        column_types={name: pa.string() for name in ("source", "record_id", "entity_id")}))
+        column_types=dict.fromkeys(CLUSTER_COLUMNS, pa.string())))
     con = duckdb.connect(config={"preserve_insertion_order": True})
     con.register("members", members)
     con.execute(graph_sql.MACROS)
@@ -45,13 +44,12 @@ def main() -> None:
         for _ in range(args.repeat):
             started = time.perf_counter()
             rows = con.sql(graph_sql.CLUSTER_ROWS).to_arrow_table()
-            write_csv_tuples(by_module, ["source", "record_id", "entity_id"],
+            write_csv_tuples(by_module, list(CLUSTER_COLUMNS),
                              zip(*(rows.column(i).to_pylist() for i in range(3)), strict=True))
             module_seconds = time.perf_counter() - started
             del rows
             started = time.perf_counter()
-            reader = con.sql(graph_sql.CLUSTER_LINES).to_arrow_reader(100_000)
-            write_lines(by_duckdb, itertools.chain([pa.array([CLUSTERS_HEADER])], (b.column(0) for b in reader)))
+            write_clusters(con, by_duckdb)
             duckdb_seconds = time.perf_counter() - started
             same = by_module.read_bytes() == by_duckdb.read_bytes()
             print(f"csv module {module_seconds:.2f} s, DuckDB lines {duckdb_seconds:.2f} s "

@@ -23,6 +23,9 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# set by ``end_with_the_process``: the collector is not restored when a block ends
+_paused_to_the_end = False
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -39,10 +42,6 @@ def collector_paused() -> Iterator[None]:
         if was_enabled and not _paused_to_the_end:
             gc.unfreeze()
             gc.enable()
-
-
-# set by ``end_with_the_process``: the collector is not restored when a block ends
-_paused_to_the_end = False
 
 
 def collect_cycles() -> int:

@@ -170,19 +170,24 @@ freeze_for_exit()
 """
 
 
-@pytest.mark.parametrize(("how", "freed"), [("leave", False), ("free", True)])
-def test_a_process_ends_without_freeing_what_it_left(how: str, freed: bool, tmp_path: Path) -> None:
+def _run_child(source: str, argument: str, tmp_path: Path) -> str:
+    """Run ``source`` as a fresh Python process with ``argument``; its standard output (it must succeed)."""
     import subprocess
     import sys
 
     from resolution.settings import PROJECT_ROOT
 
     script = tmp_path / "child.py"
-    script.write_text(_CHILD, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script), how], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=60, env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"})
+    script.write_text(source, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), argument], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          check=False, timeout=60, env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout
+
+
+@pytest.mark.parametrize(("how", "freed"), [("leave", False), ("free", True)])
+def test_a_process_ends_without_freeing_what_it_left(how: str, freed: bool, tmp_path: Path) -> None:
+    lines = _run_child(_CHILD, how, tmp_path).splitlines()
     assert "atexit ran" in lines, "the exit handlers still run"
     assert ("freed" in lines) is freed
     if freed:  # freed where the program let go of it, before the end
@@ -223,17 +228,7 @@ print(gc.isenabled(), made() is not None)
 
 @pytest.mark.parametrize(("how", "enabled"), [("end", False), ("restore", True)])
 def test_a_block_ending_the_process_leaves_the_collector_paused(how: str, enabled: bool, tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from resolution.settings import PROJECT_ROOT
-
-    script = tmp_path / "child.py"
-    script.write_text(_ENDING_CHILD, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script), how], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
-                          timeout=60, env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"})
-    assert done.returncode == 0, done.stderr
-    is_enabled, cycle_alive = done.stdout.split()
+    is_enabled, cycle_alive = _run_child(_ENDING_CHILD, how, tmp_path).split()
     assert is_enabled == str(enabled)
     # paused to the end, nothing walks the cycles made after the block; restored, they are freed
     assert cycle_alive == str(not enabled)
