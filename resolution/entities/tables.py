@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from resolution.entities.ids import address_id
 from resolution.models import Listing, Record, Relation
+from resolution.sources.relation_columns import RELATION_COLUMNS, RelationColumns
 from resolution.standardise.names import standardise_address
 
 RECORD_TEXT_FIELDS = (
@@ -66,11 +67,11 @@ def place_table(places: Iterable[tuple[str, str | None]]) -> pa.Table:
 
 
 def relation_table(relations: Sequence[Relation]) -> pa.Table:
-    """The record-level relations, a row each in their order; ``relation`` as its text value."""
-    types = dict.fromkeys(("source", "from_record_id", "to_record_id", "relation", "start_date", "end_date",
-                           "hs_code"), pa.string())
-    return pa.table(_columns(relations, {**types, "share_pct": pa.float64(), "value_usd": pa.float64(),
-                                         "shipments": pa.int64()}))
+    """The record-level relations, a row each in their order (``RELATION_COLUMNS``); ``relation``
+    as its text value. Relations held as columns (``RelationColumns``) are taken as they are."""
+    if isinstance(relations, RelationColumns):
+        return relations.table
+    return pa.table(_columns(relations, RELATION_COLUMNS))
 
 
 def listing_table(listings: Sequence[Listing]) -> pa.Table:

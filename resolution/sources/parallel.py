@@ -17,7 +17,8 @@ checks shipment ids against earlier files), so any other format reads everything
 
 Models cross the process boundary as lists of their field values, and are rebuilt without being
 validated again (the attributes pydantic's own unpickling, ``__setstate__``, sets): they were validated by the
-same models in the worker, and pickling them whole took three times as long.
+same models in the worker, and pickling them whole took three times as long. Relations cross as
+Arrow columns and stay so (``RelationColumns``): a model of one is made only when asked for.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from resolution.models import Listing, QuarantineRow, Record, Relation
+from resolution.models import Listing, QuarantineRow, Record
 from resolution.sources import canonical
 from resolution.sources.batch import InputBatch
+from resolution.sources.relation_columns import RelationColumns
 from resolution.worker_process import Worker
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
@@ -93,17 +95,23 @@ def unpack(packed: PackedModels, model: type[Model]) -> list[Model]:
 
 
 _KINDS: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("records", Record), ("relations", Relation), ("listings", Listing), ("quarantine", QuarantineRow),
+    ("records", Record), ("listings", Listing), ("quarantine", QuarantineRow),
 )
+"""What crosses as ``PackedModels``; the relations cross as ``RelationColumns``, which this process
+keeps as they are (the bulk path wants them as columns)."""
+
+Packed = tuple[int, dict[str, PackedModels], RelationColumns]
 
 
-def _packed_batch(batch: InputBatch) -> tuple[int, dict[str, PackedModels]]:
-    return batch.rows_read, {name: pack(getattr(batch, name), model) for name, model in _KINDS}
+def _packed_batch(batch: InputBatch) -> Packed:
+    return (batch.rows_read, {name: pack(getattr(batch, name), model) for name, model in _KINDS},
+            batch.relations if isinstance(batch.relations, RelationColumns)
+            else RelationColumns.from_models(batch.relations))
 
 
-def _unpacked_batch(packed: tuple[int, dict[str, PackedModels]]) -> InputBatch:
-    rows_read, parts = packed
-    batch = InputBatch(rows_read=rows_read)
+def _unpacked_batch(packed: Packed) -> InputBatch:
+    rows_read, parts, relations = packed
+    batch = InputBatch(rows_read=rows_read, relations=relations)
     for name, model in _KINDS:
         setattr(batch, name, unpack(parts[name], model))
     return batch

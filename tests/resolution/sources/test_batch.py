@@ -1,5 +1,13 @@
+import pytest
+
 from resolution.models import Record
-from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch
+from resolution.sources.batch import (
+    KIND_LISTINGS,
+    KIND_RECORDS,
+    KIND_RELATIONS,
+    InputBatch,
+)
+from resolution.sources.relation_columns import RelationColumns
 
 
 def _record(record_id: str, **extra: str) -> dict[str, str]:
@@ -33,7 +41,8 @@ def _relation(source: str, left: str, right: str) -> dict[str, str]:
     return {"source": source, "from_record_id": left, "to_record_id": right, "relation": "owner_of"}
 
 
-def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input_order() -> None:
+@pytest.mark.parametrize("as_columns", [False, True], ids=["models", "columns"])
+def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input_order(as_columns: bool) -> None:
     batch = InputBatch()
     for record_id in ("1", "2", "1", "3", "2"):
         batch.accept(KIND_RECORDS, _record(record_id), file="r.csv", line=1)
@@ -44,8 +53,11 @@ def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input
     for source, record_id in (("reg", "3"), ("reg", "7"), ("other", "1")):
         batch.accept(KIND_LISTINGS, {"source": source, "record_id": record_id, "list_name": "SDN"},
                      file="l.csv", line=1)
+    if as_columns:  # as a reading worker hands them over: checked by Arrow, with the same outcome
+        batch.relations = RelationColumns.from_models(batch.relations)
     first = batch.records[0]
     batch.finish()
+    assert isinstance(batch.relations, RelationColumns) == as_columns
     assert [r.key for r in batch.records] == ["reg:1", "reg:2", "reg:3", "other:1"]
     assert batch.records[0] is first  # the first of a repeated key is kept
     assert [(r.source, r.from_record_id, r.to_record_id) for r in batch.relations] == [
@@ -62,11 +74,17 @@ def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input
     ]
 
 
-def test_finish_of_a_clean_batch_keeps_everything() -> None:
+@pytest.mark.parametrize("as_columns", [False, True], ids=["models", "columns"])
+def test_finish_of_a_clean_batch_keeps_everything(as_columns: bool) -> None:
     batch = InputBatch()
     for record_id in ("1", "2"):
         batch.accept(KIND_RECORDS, _record(record_id), file="r.csv", line=1)
     batch.accept(KIND_RELATIONS, _relation("reg", "1", "2"), file="rel.csv", line=1)
     records, relations = list(batch.records), list(batch.relations)
+    if as_columns:
+        batch.relations = RelationColumns.from_models(batch.relations)
+        kept = batch.relations
     batch.finish()
     assert batch.records == records and batch.relations == relations and batch.quarantine == []
+    if as_columns:
+        assert batch.relations is kept  # nothing to drop: the same columns, not a copy

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import resolution.sources.parallel as parallel
-import resolution.worker_process as worker_process
+from resolution import worker_process
 from resolution.errors import InputFileError
 from resolution.models import Record, Relation
-from resolution.sources import read_inputs
+from resolution.sources import parallel, read_inputs
 from resolution.sources.batch import InputBatch
+from resolution.sources.relation_columns import RelationColumns
 
 RECORDS = """source,record_id,entity_type,name,aliases,country,imo,date_of_birth
 reg,1,company,"Dandong Hongxiang Industrial Development Co., Ltd.",Hongxiang|鸿祥,China,,
@@ -73,6 +73,9 @@ def test_two_processes_read_what_one_reads(inputs: list[Path], monkeypatch: pyte
     batch = _two_processes(inputs, monkeypatch, finish=finish)
     assert batch.records == expected.records
     assert batch.relations == expected.relations
+    # the worker's relations stay columns here, and are the models reading them here makes
+    assert isinstance(batch.relations, RelationColumns) and not isinstance(expected.relations, RelationColumns)
+    assert [r.model_fields_set for r in batch.relations] == [r.model_fields_set for r in expected.relations]
     assert batch.listings == expected.listings
     assert batch.quarantine == expected.quarantine
     assert batch.rows_read == expected.rows_read == 11
