@@ -20,7 +20,7 @@ Rules (the invariants the files keep):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -138,6 +138,7 @@ def build_graph(
     *,
     memory_limit: str = AUTO_MEMORY_LIMIT,
     threads: int | None = None,
+    made: Callable[[], tables.RecordTables] | None = None,
 ) -> ResolvedGraph:
     """Turn record-level clusters into the rows the graph loader writes.
 
@@ -150,6 +151,8 @@ def build_graph(
     threshold that were not merged, why (``date_of_birth 1961-03-14 / 1979-08-02``): their
     ``POSSIBLY_SAME_AS`` carries it as ``kept_apart``. ``memory_limit`` caps DuckDB (``auto``:
     ``MEMORY_SHARE`` of what linking this many records would get; a size is taken as it is); ``threads`` is DuckDB's thread count (default: one a core).
+    ``made``, if given, gives ``tables.record_tables(records)``, made already (called once:
+    ``tables.RecordTablesInThread.take``, so the tables are freed here once used).
     """
     import duckdb  # Splink's own dependency
 
@@ -161,11 +164,14 @@ def build_graph(
         config["threads"] = threads
     con = duckdb.connect(config=config)
     try:
-        record_rows = tables.record_table(records)
+        given = made() if made is not None else tables.record_tables(records)
+        record_rows, places = given.records, given.places
+        del given
+        if record_rows.num_rows != len(records):
+            raise EntityBuildError(f"the record tables given hold {record_rows.num_rows} records, not {len(records)}")
         con.register("records_in", record_rows)
-        places = con.sql("select distinct address, country from records_in where address is not null").fetchall()
         inputs = {
-            "places_in": tables.place_table(places),
+            "places_in": places,
             "clusters_in": tables.mapping_table(clusters, "key", "label", pa.string()),
             "probabilities_in": tables.mapping_table(
                 {key: round(p, 6) for key, p in record_probability.items()}, "key", "probability", pa.float64()),
@@ -181,7 +187,7 @@ def build_graph(
         members = record_rows.take(assigned.column("pos")).drop_columns(["pos"])
         for column in assigned.column_names[1:]:
             members = members.append_column(column, assigned.column(column))
-        del assigned, record_rows
+        del assigned, record_rows, places
         for name in ("records_in", *inputs):
             con.unregister(name)
         del inputs
