@@ -17,16 +17,35 @@ from collections.abc import Sequence
 
 class Worker:
     """One worker process: started at once, its answer read once (``answer``), stopped when left
-    (``with``) if it is still running (this process was interrupted or failed)."""
+    (``with``) if it is still running (this process was interrupted or failed).
 
-    def __init__(self, command: Sequence[str], *, doing: str, instead: str, log: logging.Logger) -> None:
+    With ``takes_request`` the worker reads its request on standard input, sent later (``send``):
+    it can be started before the request is known, and make its imports meanwhile."""
+
+    def __init__(self, command: Sequence[str], *, doing: str, instead: str, log: logging.Logger,
+                 takes_request: bool = False) -> None:
         self._doing, self._instead, self._log = doing, instead, log
         self._process: subprocess.Popen[bytes] | None = None
         try:
-            self._process = subprocess.Popen(list(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                             stderr=subprocess.PIPE)
+            self._process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                             stdin=subprocess.PIPE if takes_request else subprocess.DEVNULL)
         except OSError as exc:
             log.warning("the worker %s did not start (%s); %s instead", doing, exc, instead)
+
+    def send(self, request: bytes) -> None:
+        """Write ``request`` to the worker's standard input and close it. Keep it small (a path):
+        it blocks while the pipe is full. A worker that is gone is told by ``answer``."""
+        if self._process is None or self._process.stdin is None:
+            return
+        stdin, self._process.stdin = self._process.stdin, None  # closed here: ``communicate`` leaves it be
+        try:
+            stdin.write(request)
+        except OSError:  # the worker ended (BrokenPipeError): its exit status or answer says why
+            pass
+        try:
+            stdin.close()
+        except OSError:
+            pass
 
     def answer(self) -> bytes | None:
         """What the worker wrote, once it ended with status 0; else None, with a warning."""

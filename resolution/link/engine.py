@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,21 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.database_api import DatabaseAPI
 
 from resolution.errors import LinkageError
-from resolution.link import company, person, vessel
-from resolution.link.backends import AUTO_MEMORY_LIMIT, LinkBackend, memory_cap, open_backend
+from resolution.link import company, name_worker, person, vessel
+from resolution.link.backends import (
+    AUTO_MEMORY_LIMIT,
+    LinkBackend,
+    memory_cap,
+    open_backend,
+)
 from resolution.link.conflicts import KeptApart, merged_after_split
 from resolution.link.conflicts import split_conflicts as split_clusters
 from resolution.link.evidence import empty_pairs, evidence_columns
-from resolution.link.features import distinct_names, own_column_names, own_feature_columns
+from resolution.link.features import (
+    distinct_names,
+    own_column_names,
+    own_feature_columns,
+)
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
 from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
@@ -102,13 +112,16 @@ def record_table(
     records, 9.4 s for the three types against 13.8 s with a dictionary per record), the names in
     two processes when there are many (``resolution.link.name_worker``)."""
     schema = _schema(spec)
-    keys, positions = distinct_names(records)
-    own_names = own_column_names(entity_type)
-    names, own = name_table(
-        keys, entity_type, with_typo_keys=with_typo_keys,
-        schema=pa.schema([f for f in schema if f.name != "unique_id" and f.name not in own_names]),
-        meanwhile=lambda: own_feature_columns(records, entity_type, own_names),
-    )
+    # a worker for the names is started before they are told apart, when there may be enough of
+    # them: its imports take most of a second, and telling them apart 0.8 s at a million records
+    with name_worker.start_worker() if len(records) >= name_worker.WORKER_MIN_NAMES else nullcontext() as worker:
+        keys, positions = distinct_names(records)
+        own_names = own_column_names(entity_type)
+        names, own = name_table(
+            keys, entity_type, with_typo_keys=with_typo_keys,
+            schema=pa.schema([f for f in schema if f.name != "unique_id" and f.name not in own_names]),
+            meanwhile=lambda: own_feature_columns(records, entity_type, own_names), worker=worker,
+        )
     spread = names.take(pa.array(positions, pa.int64()))
     columns = [pa.array(own[f.name], f.type) if f.name in own else spread.column(f.name) for f in schema]
     return pa.Table.from_arrays(columns, schema=schema)
@@ -208,7 +221,7 @@ def prepare_linker(
     return PreparedLinker(linker, records, settings, table, tf_lookups)
 
 
-def _predict_over_profiles(  # noqa: PLR0913
+def _predict_over_profiles(
     engine: LinkBackend, prepared: PreparedLinker, spec: ModelSpec, scored: pa.Table, profiles: Profiles,
     review_threshold: float, memory_limit: str,
 ) -> pa.Table:
@@ -291,8 +304,8 @@ def _every_m_fixed(linker: Linker) -> bool:
     are). The person model is so, and its EM session over the pairs of namesakes took 30 s of a
     three-million-record run to change nothing (docs/benchmarks.md)."""
     return all(
-        level.is_null_level or level._fix_m_probability  # noqa: SLF001 (Splink 5 has no getter)
-        for comparison in linker._settings_obj.comparisons  # noqa: SLF001
+        level.is_null_level or level._fix_m_probability
+        for comparison in linker._settings_obj.comparisons
         for level in comparison.comparison_levels
     )
 
@@ -375,7 +388,7 @@ def _link_error(entity_type: str, backend: str, memory_limit: str, exc: BaseExce
     )
 
 
-def link_entity_type(  # noqa: PLR0913
+def link_entity_type(
     entity_type: str,
     rows: Rows,
     *,

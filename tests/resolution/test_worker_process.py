@@ -44,3 +44,22 @@ def test_leaving_stops_a_worker_still_running() -> None:
     with _worker("import time; time.sleep(120)") as worker:
         process = worker._process
     assert process is not None and process.returncode is not None and process.returncode < 0
+
+
+def test_a_worker_started_before_its_request_answers_it() -> None:
+    code = "import sys; sys.stdout.write(sys.stdin.readline().upper())"
+    with Worker([sys.executable, "-c", code], doing="testing", instead="doing it here", log=log,
+                takes_request=True) as worker:
+        worker.send(b"/tmp/request\n")
+        assert worker.answer() == b"/TMP/REQUEST\n"
+
+
+def test_a_request_to_a_worker_that_is_gone_is_told_by_its_answer(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger=log.name), \
+            Worker([sys.executable, "-c", "import sys; sys.exit(4)"], doing="testing", instead="doing it here",
+                   log=log, takes_request=True) as worker:
+        assert worker._process is not None
+        worker._process.wait()
+        worker.send(b"x" * 1_000_000)  # more than a pipe holds: the write fails, quietly
+        assert worker.answer() is None
+    assert "the worker testing failed (exit status 4" in caplog.text

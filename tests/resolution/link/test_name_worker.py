@@ -47,9 +47,39 @@ def test_a_worker_computes_part_of_the_names_and_the_table_is_the_same(monkeypat
 def test_a_failing_worker_costs_time_only(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
                                           command: list[str]) -> None:
     monkeypatch.setattr(name_worker, "WORKER_MIN_NAMES", 10)
-    monkeypatch.setattr(name_worker, "worker_command", lambda _request: command)
+    monkeypatch.setattr(name_worker, "worker_command", lambda: command)
     records = _firms(30)
     with caplog.at_level(logging.WARNING, logger=name_worker.__name__):
         table = record_table(SPECS["company"](), records, EntityType.COMPANY, with_typo_keys=False)
     assert table.to_pylist() == _expected(records)
     assert "computing them here instead" in caplog.text or "computing the names here instead" in caplog.text
+
+
+@pytest.mark.parametrize(("records", "distinct_names_enough"), [(40, True), (12, False)])
+def test_the_worker_is_started_before_the_names_are_told_apart(
+    monkeypatch: pytest.MonkeyPatch, records: int, distinct_names_enough: bool
+) -> None:
+    monkeypatch.setattr(name_worker, "WORKER_MIN_NAMES", 10 if distinct_names_enough else 12)
+    firms = _firms(records) if distinct_names_enough else [*_firms(6), *_firms(6)]  # 12 records, 6 names
+    started: list[object] = []
+    start_worker = name_worker.start_worker
+
+    def counted() -> object:
+        worker = start_worker()
+        started.append(worker)
+        return worker
+
+    monkeypatch.setattr(name_worker, "start_worker", counted)
+    distinct = features_module.distinct_names
+
+    def told_apart(*args: object) -> object:
+        assert len(started) == 1  # the worker was started first
+        return distinct(*args)
+
+    monkeypatch.setattr("resolution.link.engine.distinct_names", told_apart)
+    table = record_table(SPECS["company"](), firms, EntityType.COMPANY, with_typo_keys=False)
+    assert table.to_pylist() == _expected(firms)
+    assert len(started) == 1  # the one started first did the work (or was stopped: too few names)
+    process = started[0]._process  # type: ignore[attr-defined]
+    assert process is not None and process.poll() is not None
+    assert (process.returncode == 0) == distinct_names_enough
