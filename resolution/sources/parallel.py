@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import pickle
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -153,9 +154,10 @@ def worth_a_worker(sizes: Sequence[int]) -> bool:
     return len(sizes) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES
 
 
-def worker_command(request: list[str]) -> list[str]:
-    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments)."""
-    return [sys.executable, "-m", __name__, *request]
+def worker_command(answer: Path, request: list[str]) -> list[str]:
+    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments), its
+    answer to be written to the file ``answer``."""
+    return [sys.executable, "-m", __name__, str(answer), *request]
 
 
 def file_sizes(paths: Sequence[Path]) -> list[int]:
@@ -171,12 +173,13 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     memory...) costs time only: its files are then read here, with a warning that says why."""
     here, there = split_in_two(sizes)
     theirs = [(p, paths[p]) for p in there]
-    with Worker(worker_command([f"{p}={path}" for p, path in theirs]), doing="reading the inputs",
-                instead="reading them here", log=log) as worker:
+    with tempfile.TemporaryDirectory(prefix="tracegraph-read-") as folder, \
+            Worker(worker_command(answer := Path(folder) / "answer.pickle", [f"{p}={path}" for p, path in theirs]),
+                   doing="reading the inputs", instead="reading them here", log=log) as worker:
         parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
         if failed is not None and all(p > failed[0] for p in there):
             raise failed[1]  # the first unreadable input, whatever the worker finds (the worker is stopped)
-        other = _worker_result(worker)
+        other = _worker_result(worker, answer)
     other_parts, other_failed = other if other is not None else _read_files(theirs, packed=False)
     failures = [f for f in (failed, other_failed) if f is not None]
     if failures:
@@ -185,17 +188,16 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     return [by_position[p] for p in range(len(paths))]
 
 
-def _worker_result(worker: Worker) -> tuple[list[Outcome], Outcome | None] | None:
-    """What the worker read, rebuilt into batches, or None (with a warning) when it failed."""
-    answer = worker.answer()
-    if answer is None:
+def _worker_result(worker: Worker, answer: Path) -> tuple[list[Outcome], Outcome | None] | None:
+    """What the worker read (in the file ``answer``), rebuilt into batches, or None (with a
+    warning) when it failed."""
+    if worker.answer() is None:
         return None
     try:
-        packed_parts, failed = pickle.loads(answer)
-    except Exception as exc:  # a cut or foreign answer
+        packed_parts, failed = pickle.loads(answer.read_bytes())
+    except Exception as exc:  # no answer, or a cut or foreign one
         worker.unreadable(exc)
         return None
-    del answer
     parts: list[Outcome] = []
     while packed_parts:  # each packed part let go once rebuilt
         position, packed = packed_parts.pop(0)
@@ -205,15 +207,16 @@ def _worker_result(worker: Worker) -> tuple[list[Outcome], Outcome | None] | Non
 
 
 def _worker_main() -> None:
-    """The worker: the files to read as arguments (``POSITION=PATH``), their parts (pickled) on
-    standard output."""
+    """The worker: the file to answer in, then the files to read (``POSITION=PATH``) as arguments;
+    their parts, pickled, in that file. A file, not standard output: a pipe holds 64 KiB, so the
+    worker could only write its answer (84 MB at a million records) once this process read it."""
     from resolution.collector import collector_paused
 
-    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in sys.argv[1:])]
+    answer = Path(sys.argv[1])
+    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in sys.argv[2:])]
     with collector_paused():
-        answer = _read_files(request, packed=True)
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+        parts = _read_files(request, packed=True)
+    answer.write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":
