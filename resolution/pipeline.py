@@ -15,7 +15,6 @@ from typing import Any
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
-from resolution.entities.tables import RecordTablesInThread
 from resolution.link.conflicts import kept_apart_reasons, kept_apart_rows
 from resolution.link.evidence import EvidenceWriter, PairOutcome, evidence_table
 from resolution.link.lone_records import attached_rows
@@ -136,14 +135,7 @@ def _resolve(
     # relies on it), is written in a thread, a type's part while the next type is linked and the
     # entities are built: Arrow, numpy and Parquet leave the interpreter's lock while they work, so
     # the thread takes the core that Python leaves
-    # the entity builder's tables of the records need nothing of linking: a thread makes them
-    # (Python, 4.5 s at a million records) while people and vessels are linked (their features
-    # made: Python too), on the core
-    # DuckDB's single-threaded steps leave (its queries let go of the interpreter's lock). Not
-    # while the firms are: their features, profiles and key groups are Python too, and would
-    # share the lock with it
-    with RecordTablesInThread(batch.records) as record_tables, \
-            EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence:
+    with EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence:
         notes: dict[str, list[str]] = {}
         untrained: dict[str, list[str]] = {}
         kept_apart: list[dict[str, Any]] = []
@@ -159,8 +151,6 @@ def _resolve(
             carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
             table = record_table(spec, of_type.pop(entity_type), entity_type, with_typo_keys=carry_typo_keys)
             step_seconds = {"features": round(time.perf_counter() - t0, 3)}
-            if entity_type is not EntityType.COMPANY:
-                record_tables.start()
             model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
             result = link_entity_type(
                 entity_type.value, table, out_dir=out, seed=settings.seed,
@@ -191,7 +181,7 @@ def _resolve(
         t0 = time.perf_counter()
         graph = build_graph(batch.records, batch.relations, batch.listings, clusters, outcome.probability,
                             outcome.review, kept_apart=kept_apart_reasons(kept_apart),
-                            memory_limit=settings.duckdb_memory_limit, made=record_tables.take)
+                            memory_limit=settings.duckdb_memory_limit)
         timings["entities"] = round(time.perf_counter() - t0, 3)
         say(f"built {len(graph.entity_sizes)} entities from {len(batch.records)} records in {timings['entities']} s "
             f"({per_second(len(batch.records), timings['entities'])} records/s)")

@@ -20,7 +20,7 @@ Rules (the invariants the files keep):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -138,7 +138,6 @@ def build_graph(
     *,
     memory_limit: str = AUTO_MEMORY_LIMIT,
     threads: int | None = None,
-    made: Callable[[], tables.RecordTables] | None = None,
 ) -> ResolvedGraph:
     """Turn record-level clusters into the rows the graph loader writes.
 
@@ -151,8 +150,6 @@ def build_graph(
     threshold that were not merged, why (``date_of_birth 1961-03-14 / 1979-08-02``): their
     ``POSSIBLY_SAME_AS`` carries it as ``kept_apart``. ``memory_limit`` caps DuckDB (``auto``:
     ``MEMORY_SHARE`` of what linking this many records would get; a size is taken as it is); ``threads`` is DuckDB's thread count (default: one a core).
-    ``made``, if given, gives ``tables.record_tables(records)``, made already (called once:
-    ``tables.RecordTablesInThread.take``, so the tables are freed here once used).
     """
     import duckdb  # Splink's own dependency
 
@@ -164,11 +161,9 @@ def build_graph(
         config["threads"] = threads
     con = duckdb.connect(config=config)
     try:
-        given = made() if made is not None else tables.record_tables(records)
+        given = tables.record_tables(records)
         record_rows, places = given.records, given.places
         del given
-        if record_rows.num_rows != len(records):
-            raise EntityBuildError(f"the record tables given hold {record_rows.num_rows} records, not {len(records)}")
         con.register("records_in", record_rows)
         inputs = {
             "places_in": places,

@@ -5,7 +5,7 @@ import pytest
 
 from resolution.entities.build import build_graph
 from resolution.entities.ids import entity_id
-from resolution.entities.tables import RecordTablesInThread, record_tables
+from resolution.entities.tables import record_tables
 from resolution.errors import EntityBuildError
 from resolution.models import Listing, Record, Relation
 from resolution.run_folder import GRAPH_FILES, write_jsonl
@@ -163,7 +163,7 @@ def _world(seed: int) -> tuple[list[Record], list[Relation], list[Listing], dict
     return records, relations, listings, labels, probability, review, chosen, reasons
 
 
-@pytest.mark.parametrize("handed_over", [False, True], ids=["models", "as-resolve-hands-them"])
+@pytest.mark.parametrize("handed_over", [False, True], ids=["models", "relation-columns"])
 @pytest.mark.parametrize("seed", range(12))
 def test_files_are_byte_for_byte_those_of_the_row_at_a_time_reference(seed: int, handed_over: bool,
                                                                       tmp_path: Path) -> None:
@@ -173,15 +173,10 @@ def test_files_are_byte_for_byte_those_of_the_row_at_a_time_reference(seed: int,
     (tmp_path / "reference").mkdir()
     (tmp_path / "duckdb").mkdir()
     expected.write(tmp_path / "reference")
-    given_relations: Sequence[Relation] = relations
-    made = None
-    if handed_over:  # as ``tracegraph resolve`` hands them: relations from the reading worker, tables from a thread
-        given_relations = RelationColumns.from_models(relations)
-        early = RecordTablesInThread(records)
-        early.start()
-        made = early.take
+    # relations as the reading worker hands them over, or as models
+    given_relations: Sequence[Relation] = RelationColumns.from_models(relations) if handed_over else relations
     with build_graph(records, given_relations, listings, labels, probability, review, entity_ids=chosen,
-                     kept_apart=reasons, made=made) as graph:
+                     kept_apart=reasons) as graph:
         graph.write(tmp_path / "duckdb")
         graph.write_record_relations(tmp_path / "duckdb" / "record_relations.jsonl")
         assert graph.entity_sizes == {e["id"]: e["record_count"] for e in expected.entities}
@@ -199,27 +194,13 @@ def test_a_relation_naming_no_record_of_the_run_is_an_error_not_a_silent_loss() 
         build_graph(records, [stray], [], {}, {}, [])
 
 
-def test_record_tables_made_in_a_thread_are_handed_over_once() -> None:
+def test_record_tables_hold_every_record_and_each_distinct_place_once() -> None:
     records = [rec("1", "A Co", address="1 Road", country="CN"), rec("2", "B Co", address="1 ROAD", country="CN"),
-               rec("3", "C Co"), rec("4", "D Co", address="1 Road")]
-    with RecordTablesInThread(records) as early:
-        made = early.take()  # started by the taking when not before
-        with pytest.raises(RuntimeError, match="taken already"):
-            early.take()
-    alone = record_tables(records)
-    assert made.records.equals(alone.records)
-    # one row per distinct (address, country), the records without an address left out
+               rec("3", "C Co"), rec("4", "D Co", address="1 Road"), rec("5", "E Co", address="1 Road", country="CN")]
+    made = record_tables(records)
+    assert made.records.column("record_id").to_pylist() == ["1", "2", "3", "4", "5"]
+    # one row per distinct (address, country), a missing country one of them; no address, no row
     places = sorted(zip(*(made.places.column(c).to_pylist() for c in ("address", "country", "standard")),
                         strict=True), key=str)
     assert places == sorted([("1 Road", "CN", "1 road"), ("1 ROAD", "CN", "1 road"), ("1 Road", None, "1 road")],
                             key=str)
-    with RecordTablesInThread([*records, None]) as broken:  # type: ignore[list-item]
-        broken.start()
-        with pytest.raises(AttributeError):  # what making them raised reaches the taker
-            broken.take()
-
-
-def test_record_tables_of_other_records_are_an_error() -> None:
-    records = [rec("1", "A Co"), rec("2", "B Co")]
-    with pytest.raises(EntityBuildError, match="hold 1 records, not 2"):
-        build_graph(records, [], [], {}, {}, [], made=lambda: record_tables(records[:1]))
