@@ -168,8 +168,7 @@ def build_graph(
         inputs = {
             "places_in": places,
             "clusters_in": tables.mapping_table(clusters, "key", "label", pa.string()),
-            "probabilities_in": tables.mapping_table(
-                {key: round(p, 6) for key, p in record_probability.items()}, "key", "probability", pa.float64()),
+            "probabilities_in": tables.probability_table(record_probability),
             "chosen_in": tables.mapping_table(entity_ids or {}, "label", "entity_id", pa.string()),
         }
         for name, table in inputs.items():

@@ -109,6 +109,13 @@ def mapping_table(mapping: Mapping[str, object], key: str, value: str, value_typ
     return pa.table({key: pa.array(list(mapping), pa.string()), value: pa.array(list(mapping.values()), value_type)})
 
 
+def probability_table(record_probability: Mapping[str, float]) -> pa.Table:
+    """``key, probability`` per record, the probability rounded to 6 digits by Arrow, as the pairs'
+    are (``resolution.link.evidence``): 0.1 s at a million records where ``round`` per value took 0.9 s."""
+    table = mapping_table(record_probability, "key", "probability", pa.float64())
+    return table.set_column(1, "probability", pc.round(table.column("probability"), 6))
+
+
 def review_table(review_pairs: Iterable[tuple[str, str, float]],
                  kept_apart: Mapping[tuple[str, str], str] | None) -> pa.Table:
     """The review pairs (``left, right, probability`` rounded to 6 digits) with, for a

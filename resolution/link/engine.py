@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.database_api import DatabaseAPI
@@ -473,8 +474,9 @@ def link_entity_type(
         log.info("%s model: %s", entity_type, note)
     exclusives = spec.exclusives if split_conflicts else ()
     split, kept_apart = split_clusters(table, pairs, cluster_table, exclusives, merge_threshold)
-    assigned = cluster_table.to_pydict()
-    clusters = {str(u): str(c) for u, c in zip(assigned["unique_id"], assigned["cluster_id"], strict=True)}
+    # the ids as text (Splink's cluster ids are the records' ids), a column at a time
+    clusters = dict(zip(*(pc.cast(cluster_table.column(c), pa.string()).to_pylist() for c in ("unique_id", "cluster_id")),
+                        strict=True))
     clusters.update(split)
     pairs = pairs.append_column("merged", merged_after_split(pairs, merge_threshold, kept_apart))
     step("conflicts")
