@@ -10,6 +10,7 @@ impossible date, empty name); the reader turns each into a quarantine row naming
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -216,6 +217,22 @@ class QuarantineRow(BaseModel):
 RECORD_FIELDS: frozenset[str] = frozenset(Record.model_fields) - {"attributes"}
 RELATION_FIELDS: frozenset[str] = frozenset(Relation.model_fields)
 LISTING_FIELDS: frozenset[str] = frozenset(Listing.model_fields)
+
+
+def fields_set_positions(items: Iterable[BaseModel]) -> tuple[list[int], list[frozenset[str]]]:
+    """For each of ``items``, the position of its set of given field names (``model_fields_set``)
+    among the distinct such sets, and those sets in order of first use. Equal sets are told apart
+    once per set object (``InputBatch`` gives the models of one file's columns one shared set),
+    not once per model."""
+    position: dict[frozenset[str], int] = {}
+    by_object: dict[int, int] = {}
+    positions: list[int] = []
+    for item in items:
+        names = item.__pydantic_fields_set__
+        if id(names) not in by_object:
+            by_object[id(names)] = position.setdefault(frozenset(names), len(position))
+        positions.append(by_object[id(names)])
+    return positions, list(position)
 
 
 def record_key(source: str, record_id: str) -> str:

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from resolution.models import Listing, QuarantineRow, Record
+from resolution.models import Listing, QuarantineRow, Record, fields_set_positions
 from resolution.sources import canonical
 from resolution.sources.batch import InputBatch
 from resolution.sources.relation_columns import RelationColumns
@@ -63,17 +63,7 @@ class PackedModels:
 def pack(items: Sequence[BaseModel], model: type[BaseModel]) -> PackedModels:
     """``items`` (all of class ``model``) as plain values, cheap to pickle."""
     columns = [list(map(attrgetter(name), items)) for name in model.model_fields]
-    # equal sets are told apart once per set object (``InputBatch`` gives the models of one
-    # file's columns one shared set), not once per model
-    position: dict[frozenset[str], int] = {}
-    by_object: dict[int, int] = {}
-    fields_set_of: list[int] = []
-    for item in items:
-        names = item.__pydantic_fields_set__
-        if id(names) not in by_object:
-            by_object[id(names)] = position.setdefault(frozenset(names), len(position))
-        fields_set_of.append(by_object[id(names)])
-    return PackedModels(columns, fields_set_of, list(position))
+    return PackedModels(columns, *fields_set_positions(items))
 
 
 def unpack(packed: PackedModels, model: type[Model]) -> list[Model]:

@@ -22,7 +22,7 @@ from typing import overload
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolution.models import Relation, RelationType
+from resolution.models import Relation, RelationType, fields_set_positions
 
 RELATION_COLUMNS: dict[str, pa.DataType] = {
     **dict.fromkeys(("source", "from_record_id", "to_record_id", "relation", "start_date", "end_date", "hs_code"),
@@ -54,18 +54,11 @@ class RelationColumns(Sequence[Relation]):
     @classmethod
     def from_models(cls, relations: Sequence[Relation]) -> RelationColumns:
         """The columns of ``relations`` (a pass per field)."""
-        position: dict[frozenset[str], int] = {}
-        by_object: dict[int, int] = {}  # models of one file share one set object (``InputBatch``)
-        fields_set_of: list[int] = []
-        for relation in relations:
-            names = relation.__pydantic_fields_set__
-            if id(names) not in by_object:
-                by_object[id(names)] = position.setdefault(frozenset(names), len(position))
-            fields_set_of.append(by_object[id(names)])
+        fields_set_of, fields_sets = fields_set_positions(relations)
         columns = {name: pa.array(list(map(attrgetter(name), relations)), kind)
                    for name, kind in RELATION_COLUMNS.items()}
         columns[_FIELDS_SET] = pa.array(fields_set_of, pa.int32())
-        return cls(pa.table(columns), list(position))
+        return cls(pa.table(columns), fields_sets)
 
     @classmethod
     def joined(cls, parts: Sequence[Sequence[Relation]]) -> RelationColumns:
