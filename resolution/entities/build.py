@@ -161,9 +161,7 @@ def build_graph(
         config["threads"] = threads
     con = duckdb.connect(config=config)
     try:
-        given = tables.record_tables(records)
-        record_rows, places = given.records, given.places
-        del given
+        record_rows, places = tables.record_tables(records)
         con.register("records_in", record_rows)
         inputs = {
             "places_in": places,

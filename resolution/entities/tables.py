@@ -8,7 +8,6 @@ distinct address and country (``place_table``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 
 import pyarrow as pa
@@ -54,24 +53,14 @@ def record_table(records: Sequence[Record]) -> pa.Table:
     return pa.table(columns)
 
 
-@dataclass(frozen=True)
-class RecordTables:
-    """What the entity builder takes from the records alone (``record_tables``): their table and
-    that of their places."""
-
-    records: pa.Table
-    places: pa.Table
-
-
-def record_tables(records: Sequence[Record]) -> RecordTables:
-    """``record_table`` of ``records`` and ``place_table`` of their distinct (address, country).
-
-    Python, 4.5 s at a million records (the distinct places are told apart by Arrow)."""
+def record_tables(records: Sequence[Record]) -> tuple[pa.Table, pa.Table]:
+    """``record_table`` of ``records`` and ``place_table`` of their distinct (address, country),
+    told apart by Arrow."""
     rows = record_table(records)
     located = rows.select(["address", "country"]).filter(pc.is_valid(rows.column("address")))
     distinct = located.group_by(["address", "country"]).aggregate([])
     places = zip(distinct.column("address").to_pylist(), distinct.column("country").to_pylist(), strict=True)
-    return RecordTables(rows, place_table(places))
+    return rows, place_table(places)
 
 
 def place_table(places: Iterable[tuple[str, str | None]]) -> pa.Table:

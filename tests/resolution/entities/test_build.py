@@ -197,10 +197,10 @@ def test_a_relation_naming_no_record_of_the_run_is_an_error_not_a_silent_loss() 
 def test_record_tables_hold_every_record_and_each_distinct_place_once() -> None:
     records = [rec("1", "A Co", address="1 Road", country="CN"), rec("2", "B Co", address="1 ROAD", country="CN"),
                rec("3", "C Co"), rec("4", "D Co", address="1 Road"), rec("5", "E Co", address="1 Road", country="CN")]
-    made = record_tables(records)
-    assert made.records.column("record_id").to_pylist() == ["1", "2", "3", "4", "5"]
+    rows, places_table = record_tables(records)
+    assert rows.column("record_id").to_pylist() == ["1", "2", "3", "4", "5"]
     # one row per distinct (address, country), a missing country one of them; no address, no row
-    places = sorted(zip(*(made.places.column(c).to_pylist() for c in ("address", "country", "standard")),
+    places = sorted(zip(*(places_table.column(c).to_pylist() for c in ("address", "country", "standard")),
                         strict=True), key=str)
     assert places == sorted([("1 Road", "CN", "1 road"), ("1 ROAD", "CN", "1 road"), ("1 Road", None, "1 road")],
                             key=str)
