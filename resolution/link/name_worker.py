@@ -7,9 +7,9 @@ a fresh interpreter, so nothing of this process, its threads or its main module,
 computes the last ``WORKER_SHARE`` of them while this process computes the rest and whatever else
 it is given (``meanwhile``). The worker is started before the distinct names are found
 (``start_worker``: its imports take most of a second) and reads its request's path on standard
-input. Its rows come back as an Arrow IPC file beside the request, which this process maps: through
-a pipe, which holds 64 KiB, the worker could only write them once this process read them, and
-at a million records this process then waited 1.2-1.4 s for them (0-0.8 s with the file). The two
+input (the request itself is a file in the worker's folder). Its rows come back as an Arrow IPC
+file (``resolution.worker_process``: through a pipe, this process waited 1.2-1.4 s for them at a
+million records, 0-0.8 s with the file). The two
 parts are joined in order: the same table as computing every name here (a test compares them).
 
 A worker that cannot start, fails or answers what cannot be read costs time only: its names are
@@ -22,7 +22,6 @@ import itertools
 import logging
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +30,7 @@ import pyarrow as pa
 
 from resolution.link.features import NameKey, name_features
 from resolution.models import EntityType
-from resolution.worker_process import Worker
+from resolution.worker_process import Worker, answer_file
 
 WORKER_MIN_NAMES = 100_000
 """Fewer distinct names than this are computed here: a worker costs most of a second to start
@@ -82,15 +81,14 @@ def name_table(keys: Sequence[NameKey], entity_type: EntityType, *, with_typo_ke
         return _names_here(keys, entity_type, with_typo_keys, schema), meanwhile()
     cut = len(keys) - int(len(keys) * WORKER_SHARE)
     theirs = keys[cut:]
-    with tempfile.TemporaryDirectory(prefix="tracegraph-names-") as folder, \
-            (worker or start_worker()) as working:
-        request = Path(folder) / "request.pickle"
+    with worker or start_worker() as working:
+        request = working.folder / "request.pickle"
         request.write_bytes(pickle.dumps((entity_type.value, with_typo_keys, schema.serialize().to_pybytes(),
                                           list(theirs)), protocol=pickle.HIGHEST_PROTOCOL))
         working.send(f"{request}\n".encode())
         other = meanwhile()
         here = _names_here(keys[:cut], entity_type, with_typo_keys, schema)
-        there = _worker_result(working, schema, answer_path(request))
+        there = _worker_result(working, schema)
     if there is None:
         there = _names_here(theirs, entity_type, with_typo_keys, schema)
     return pa.concat_tables([here, there]), other
@@ -101,20 +99,14 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", __name__]
 
 
-def answer_path(request: Path) -> Path:
-    """Where the worker writes its table: beside its request."""
-    return request.with_name("answer.arrow")
-
-
-def _worker_result(worker: Worker, schema: pa.Schema, answer: Path) -> pa.Table | None:
+def _worker_result(worker: Worker, schema: pa.Schema) -> pa.Table | None:
     """The worker's table, or None (with a warning) when it failed or answered something else."""
-    if worker.answer() is None:
+    answer = worker.answer()
+    if answer is None:
         return None
     try:
-        # mapped, not read: the table's columns are the file's pages (the file is removed with its
-        # folder, the pages stay while the table holds them)
-        table = pa.ipc.open_file(pa.memory_map(str(answer))).read_all()
-    except (pa.ArrowInvalid, OSError) as exc:  # no answer, or a cut or foreign one
+        table = pa.ipc.open_file(pa.py_buffer(answer)).read_all()
+    except (pa.ArrowInvalid, OSError) as exc:  # a cut or foreign answer
         worker.unreadable(exc)
         return None
     if not table.schema.equals(schema):
@@ -124,8 +116,8 @@ def _worker_result(worker: Worker, schema: pa.Schema, answer: Path) -> pa.Table 
 
 
 def _worker_main() -> None:
-    """The worker: the path of its pickled request on standard input, the table in a file beside it
-    (``answer_path``)."""
+    """The worker: the path of its pickled request on standard input, the table in its answer
+    file (an Arrow IPC file)."""
     from resolution.collector import collector_paused
 
     request = sys.stdin.readline().strip()
@@ -135,9 +127,7 @@ def _worker_main() -> None:
     schema = pa.ipc.read_schema(pa.py_buffer(schema_bytes))
     with collector_paused():
         table = _names_here(keys, EntityType(kind), with_typo_keys, schema)
-    # to a file, not through a pipe: written while the other process still works, not when it
-    # reads (a pipe holds 64 KiB)
-    with pa.ipc.new_file(str(answer_path(Path(request))), schema) as answer:
+    with pa.ipc.new_file(str(answer_file()), schema) as answer:
         answer.write_table(table)
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -39,7 +38,7 @@ from resolution.models import Listing, QuarantineRow, Record, fields_set_positio
 from resolution.sources import canonical
 from resolution.sources.batch import InputBatch
 from resolution.sources.relation_columns import RelationColumns
-from resolution.worker_process import Worker
+from resolution.worker_process import Worker, answer_file
 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 """Inputs smaller than this together are read in this process: a worker costs about half a
@@ -144,10 +143,9 @@ def worth_a_worker(sizes: Sequence[int]) -> bool:
     return len(sizes) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES
 
 
-def worker_command(answer: Path, request: list[str]) -> list[str]:
-    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments), its
-    answer to be written to the file ``answer``."""
-    return [sys.executable, "-m", __name__, str(answer), *request]
+def worker_command(request: list[str]) -> list[str]:
+    """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments)."""
+    return [sys.executable, "-m", __name__, *request]
 
 
 def file_sizes(paths: Sequence[Path]) -> list[int]:
@@ -163,13 +161,12 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     memory...) costs time only: its files are then read here, with a warning that says why."""
     here, there = split_in_two(sizes)
     theirs = [(p, paths[p]) for p in there]
-    with tempfile.TemporaryDirectory(prefix="tracegraph-read-") as folder, \
-            Worker(worker_command(answer := Path(folder) / "answer.pickle", [f"{p}={path}" for p, path in theirs]),
-                   doing="reading the inputs", instead="reading them here", log=log) as worker:
+    with Worker(worker_command([f"{p}={path}" for p, path in theirs]), doing="reading the inputs",
+                instead="reading them here", log=log) as worker:
         parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
         if failed is not None and all(p > failed[0] for p in there):
             raise failed[1]  # the first unreadable input, whatever the worker finds (the worker is stopped)
-        other = _worker_result(worker, answer)
+        other = _worker_result(worker)
     other_parts, other_failed = other if other is not None else _read_files(theirs, packed=False)
     failures = [f for f in (failed, other_failed) if f is not None]
     if failures:
@@ -178,16 +175,17 @@ def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
     return [by_position[p] for p in range(len(paths))]
 
 
-def _worker_result(worker: Worker, answer: Path) -> tuple[list[Outcome], Outcome | None] | None:
-    """What the worker read (in the file ``answer``), rebuilt into batches, or None (with a
-    warning) when it failed."""
-    if worker.answer() is None:
+def _worker_result(worker: Worker) -> tuple[list[Outcome], Outcome | None] | None:
+    """What the worker read, rebuilt into batches, or None (with a warning) when it failed."""
+    answer = worker.answer()
+    if answer is None:
         return None
     try:
-        packed_parts, failed = pickle.loads(answer.read_bytes())
-    except Exception as exc:  # no answer, or a cut or foreign one
+        packed_parts, failed = pickle.loads(answer)
+    except Exception as exc:  # a cut or foreign answer
         worker.unreadable(exc)
         return None
+    del answer
     parts: list[Outcome] = []
     while packed_parts:  # each packed part let go once rebuilt
         position, packed = packed_parts.pop(0)
@@ -197,16 +195,15 @@ def _worker_result(worker: Worker, answer: Path) -> tuple[list[Outcome], Outcome
 
 
 def _worker_main() -> None:
-    """The worker: the file to answer in, then the files to read (``POSITION=PATH``) as arguments;
-    their parts, pickled, in that file. A file, not standard output: a pipe holds 64 KiB, so the
-    worker could only write its answer (84 MB at a million records) once this process read it."""
+    """The worker: the files to read as arguments (``POSITION=PATH``), their parts pickled in its
+    answer file."""
     from resolution.collector import collector_paused
 
-    answer = Path(sys.argv[1])
-    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in sys.argv[2:])]
+    *files, _answer = sys.argv[1:]
+    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in files)]
     with collector_paused():
         parts = _read_files(request, packed=True)
-    answer.write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+    answer_file().write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ def _worker(code: str) -> Worker:
 
 
 def test_the_answer_is_what_the_worker_wrote() -> None:
-    with _worker("import sys; sys.stdout.buffer.write(b'\\x00answer')") as worker:
+    with _worker("import sys; open(sys.argv[-1], 'wb').write(b'\\x00answer')") as worker:
         assert worker.answer() == b"\x00answer"
+        folder = worker.folder
+    assert not folder.exists()  # its scratch folder goes with it
 
 
 @pytest.mark.parametrize(("command", "said"), [
@@ -47,7 +49,7 @@ def test_leaving_stops_a_worker_still_running() -> None:
 
 
 def test_a_worker_started_before_its_request_answers_it() -> None:
-    code = "import sys; sys.stdout.write(sys.stdin.readline().upper())"
+    code = "import sys; open(sys.argv[-1], 'w').write(sys.stdin.readline().upper())"
     with Worker([sys.executable, "-c", code], doing="testing", instead="doing it here", log=log,
                 takes_request=True) as worker:
         worker.send(b"/tmp/request\n")

@@ -131,7 +131,7 @@ def test_pack_then_unpack_gives_equal_models_that_share_their_field_sets() -> No
 def test_a_failing_worker_costs_time_only(inputs: list[Path], monkeypatch: pytest.MonkeyPatch,
                                           caplog: pytest.LogCaptureFixture, command: list[str]) -> None:
     expected = _in_order(inputs, monkeypatch)
-    monkeypatch.setattr(parallel, "worker_command", lambda answer, request: command)
+    monkeypatch.setattr(parallel, "worker_command", lambda request: command)
     with caplog.at_level(logging.WARNING, logger=parallel.__name__):
         batch = _two_processes(inputs, monkeypatch)
     assert (batch.records, batch.relations, batch.listings, batch.quarantine) == (
@@ -151,7 +151,7 @@ def test_an_unreadable_first_input_stops_the_worker_at_once(inputs: list[Path], 
         return started[-1]
 
     monkeypatch.setattr(parallel, "worker_command",
-                        lambda answer, request: [sys.executable, "-c", "import time; time.sleep(120)"])
+                        lambda request: [sys.executable, "-c", "import time; time.sleep(120)"])
     monkeypatch.setattr(worker_process.subprocess, "Popen", recorded)
     with pytest.raises(InputFileError) as error:
         _two_processes([workbook, *inputs], monkeypatch)
