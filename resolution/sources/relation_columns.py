@@ -22,7 +22,12 @@ from typing import overload
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolution.models import Relation, RelationType, fields_set_positions
+from resolution.models import (
+    Relation,
+    RelationType,
+    fields_set_positions,
+    models_of_columns,
+)
 
 RELATION_COLUMNS: dict[str, pa.DataType] = {
     **dict.fromkeys(("source", "from_record_id", "to_record_id", "relation", "start_date", "end_date", "hs_code"),
@@ -125,18 +130,11 @@ class RelationColumns(Sequence[Relation]):
             yield from self._models(self._table.slice(start, _CHUNK))
 
     def _models(self, rows: pa.Table) -> Iterator[Relation]:
-        """The models of ``rows``, made as ``resolution.sources.parallel.unpack`` makes them."""
+        """The models of ``rows``, not validated again (``models_of_columns``)."""
         columns = [rows.column(name).to_pylist() for name in _FIELDS]
         at = _FIELDS.index("relation")
         columns[at] = [_KINDS[kind] for kind in columns[at]]
-        new, put = Relation.__new__, object.__setattr__
-        for which, *values in zip(rows.column(_FIELDS_SET).to_pylist(), *columns, strict=True):
-            item = new(Relation)
-            put(item, "__dict__", dict(zip(_FIELDS, values, strict=True)))
-            put(item, "__pydantic_fields_set__", self._sets[which])
-            put(item, "__pydantic_extra__", None)
-            put(item, "__pydantic_private__", None)
-            yield item
+        return models_of_columns(Relation, columns, rows.column(_FIELDS_SET).to_pylist(), self._sets)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
