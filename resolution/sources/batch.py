@@ -116,7 +116,11 @@ class InputBatch:
         try:
             item = _validate(kind, row)
         except ValidationError as exc:
-            for error in exc.errors():
+            # without their context: a validator's own exception would be kept in it, and its
+            # traceback holds this frame, whose loop variable holds the error again. That cycle
+            # kept this batch (and every record it holds) alive while the collector is paused
+            # (``resolution.collector``): for the whole of a run.
+            for error in exc.errors(include_url=False, include_context=False):
                 location = ".".join(str(part) for part in error["loc"]) or "<row>"
                 self.set_aside(kind, row, location, _message(error), file=file, line=line)
             return False

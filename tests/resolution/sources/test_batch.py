@@ -88,3 +88,23 @@ def test_finish_of_a_clean_batch_keeps_everything(as_columns: bool) -> None:
     assert batch.records == records and batch.relations == relations and batch.quarantine == []
     if as_columns:
         assert batch.relations is kept  # nothing to drop: the same columns, not a copy
+
+
+def test_a_row_a_validator_rejects_leaves_no_cycle_that_holds_the_batch() -> None:
+    # a run pauses the cyclic collector (resolution.collector): a batch held by a cycle would keep
+    # every record it read alive until the run ends
+    import gc
+    import weakref
+
+    gc.collect()
+    gc.disable()
+    try:
+        batch = InputBatch()
+        assert not batch.accept(KIND_RECORDS, _record("1", entity_type="vessel", imo="IMO 9123450"),
+                                file="r.csv", line=2)
+        assert batch.quarantine[0].field == "imo" and "check digit" in batch.quarantine[0].reason
+        held = weakref.ref(batch)
+        del batch
+        assert held() is None
+    finally:
+        gc.enable()
