@@ -1,56 +1,30 @@
 """The run's records, relations, listings and clustering as Arrow tables, a column at a time, for
 the entity builder's DuckDB (``resolution.entities.build``).
 
-The objects' fields are taken in one pass and transposed (``_columns``), so a million records
-take about a second and a half; the address ids need Python's address standardisation, once per
-distinct address and country (``place_table``)."""
+Records and relations held as columns (``resolution.sources.model_columns``) are taken as they
+are; models' fields are taken in one pass and transposed (``columns_of_models``). The address ids
+need Python's address standardisation, once per distinct address and country (``place_table``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolution.entities.ids import address_id
 from resolution.models import Listing, Record, Relation
+from resolution.sources.model_columns import columns_of_models
+from resolution.sources.record_columns import RECORD_COLUMNS, RecordColumns
 from resolution.sources.relation_columns import RELATION_COLUMNS, RelationColumns
 from resolution.standardise.names import standardise_address
 
-RECORD_TEXT_FIELDS = (
-    "source", "record_id", "entity_type", "name", "country", "address", "registration_number",
-    "incorporation_date", "date_of_birth", "nationality", "id_number", "imo", "mmsi", "call_sign", "flag",
-)
-"""The record's text fields (``entity_type`` is a ``StrEnum``, so text as it is); ``aliases`` and
-``attributes`` are the other two."""
-
-_ATTRIBUTES = pa.map_(pa.string(), pa.string())
-
-_CHUNK = 100_000
-"""Objects whose fields are held as Python tuples at once (``_columns``): 17 fields of a million
-records took some 330 MB so."""
-
-
-def _columns(objects: Sequence[object], types: Mapping[str, pa.DataType]) -> dict[str, pa.ChunkedArray]:
-    """The fields of pydantic ``objects`` named by ``types`` as Arrow arrays of those types: per
-    chunk of objects, one pass over their dictionaries and a transpose, three times faster at a
-    million records than a pass per field (each pass visits every object again)."""
-    names = list(types)
-    chunks: dict[str, list[pa.Array]] = {name: [] for name in names}
-    for start in range(0, len(objects), _CHUNK):
-        rows = map(itemgetter(*names), [o.__dict__ for o in objects[start:start + _CHUNK]])
-        for name, values in zip(names, zip(*rows, strict=True), strict=True):
-            chunks[name].append(pa.array(values, types[name]))
-    return {name: pa.chunked_array(chunks[name], types[name]) for name in names}
-
 
 def record_table(records: Sequence[Record]) -> pa.Table:
-    """The records, one row each in their order with ``pos`` (the position) and every field."""
-    types = {name: pa.string() for name in RECORD_TEXT_FIELDS}
-    columns = _columns(records, {**types, "aliases": pa.list_(pa.string()), "attributes": _ATTRIBUTES})
-    columns["pos"] = pa.chunked_array([pa.array(range(len(records)), pa.int64())])
-    return pa.table(columns)
+    """The records, one row each in their order with every field (``RECORD_COLUMNS``) and ``pos``
+    (the position). Records held as columns (``RecordColumns``) are taken as they are."""
+    table = records.table if isinstance(records, RecordColumns) else pa.table(columns_of_models(records, RECORD_COLUMNS))
+    return table.append_column("pos", pa.chunked_array([pa.array(range(len(records)), pa.int64())]))
 
 
 def record_tables(records: Sequence[Record]) -> tuple[pa.Table, pa.Table]:
@@ -82,12 +56,12 @@ def relation_table(relations: Sequence[Relation]) -> pa.Table:
     as its text value. Relations held as columns (``RelationColumns``) are taken as they are."""
     if isinstance(relations, RelationColumns):
         return relations.table
-    return pa.table(_columns(relations, RELATION_COLUMNS))
+    return pa.table(columns_of_models(relations, RELATION_COLUMNS))
 
 
 def listing_table(listings: Sequence[Listing]) -> pa.Table:
     """The sanctions listings, a row each with ``pos``."""
-    columns = _columns(listings, dict.fromkeys(("source", "record_id", "list_name", "program", "listed_on"),
+    columns = columns_of_models(listings, dict.fromkeys(("source", "record_id", "list_name", "program", "listed_on"),
                                               pa.string()))
     columns["pos"] = pa.chunked_array([pa.array(range(len(listings)), pa.int64())])
     return pa.table(columns)

@@ -8,11 +8,12 @@ from the same helpers, so they cannot drift apart; a test compares them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
 from resolution.models import EntityType, Record
+from resolution.sources.record_columns import RecordColumns
 from resolution.standardise.names import (
     address_numbers,
     legal_form_kind,
@@ -99,15 +100,21 @@ def _per_distinct(derive: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     return [done[v] if v in done else done.setdefault(v, derive(v)) for v in values]
 
 
+def _field_values(records: Sequence[Record], name: str) -> list[Any]:
+    """The values of the field ``name`` of each of ``records``: a column of records held as columns."""
+    return records.values(name) if isinstance(records, RecordColumns) else list(map(attrgetter(name), records))
+
+
 def own_feature_columns(records: Sequence[Record], entity_type: EntityType,
                         columns: Sequence[str]) -> dict[str, list[Any]]:
     """Some of the columns of ``records``' own fields (``unique_id`` too), as ``features`` computes
     them, a column at a time, each distinct value once."""
     own = _own_columns(entity_type)
-    values: dict[str, list[Any]] = {"unique_id": [r.key for r in records]}
+    keys = records.keys().to_pylist() if isinstance(records, RecordColumns) else [r.key for r in records]
+    values: dict[str, list[Any]] = {"unique_id": keys}
     for column in columns:
         field_name, derive = own[column]
-        raw = list(map(attrgetter(field_name), records))
+        raw = _field_values(records, field_name)
         values[column] = raw if derive is None else _per_distinct(derive, raw)
     return values
 
@@ -117,7 +124,13 @@ def distinct_names(records: Sequence[Record]) -> tuple[list[NameKey], list[int]]
     for each record the position of its key among them: the name columns of a key, computed once
     (``name_features``) and spread by these positions, are those of each of its records."""
     position_of: dict[NameKey, int] = {}
-    positions = [position_of.setdefault(_names_of(r), len(position_of)) for r in records]
+    if isinstance(records, RecordColumns):
+        keys: Iterable[NameKey] = (
+            (name, *aliases) if aliases else name
+            for name, aliases in zip(records.values("name"), records.values("aliases"), strict=True))
+    else:
+        keys = map(_names_of, records)
+    positions = [position_of.setdefault(key, len(position_of)) for key in keys]
     return list(position_of), positions
 
 

@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any, Literal, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
 from resolution.models import (
@@ -26,6 +27,7 @@ from resolution.models import (
     Relation,
     record_key,
 )
+from resolution.sources.record_columns import RecordColumns
 from resolution.sources.relation_columns import RelationColumns
 
 Kind = Literal["records", "relations", "listings"]
@@ -77,7 +79,9 @@ def _message(error: Any) -> str:
 class InputBatch:
     """Everything read from the inputs of one run, with what was set aside."""
 
-    records: list[Record] = field(default_factory=list)
+    # a list while being read; columns once finished so (``finish(records_as_columns=True)``) or
+    # when a worker read them (``RecordColumns``)
+    records: list[Record] | RecordColumns = field(default_factory=list)
     # a list while being read; columns when a worker read them (``RelationColumns``)
     relations: list[Relation] | RelationColumns = field(default_factory=list)
     listings: list[Listing] = field(default_factory=list)
@@ -90,17 +94,16 @@ class InputBatch:
     def joined(cls, parts: Iterable[InputBatch]) -> InputBatch:
         """One batch of ``parts`` (read from files in that order), as if read into one batch."""
         batch = cls()
+        records: list[Sequence[Record]] = []
         relations: list[Sequence[Relation]] = []
         for part in parts:
-            batch.records.extend(part.records)
+            records.append(part.records)
             relations.append(part.relations)
             batch.listings.extend(part.listings)
             batch.quarantine.extend(part.quarantine)
             batch.rows_read += part.rows_read
-        if any(isinstance(part, RelationColumns) for part in relations):  # kept as columns
-            batch.relations = RelationColumns.joined(relations)
-        else:
-            batch.relations = [relation for part in relations for relation in part]
+        batch.records = _joined(records, RecordColumns)
+        batch.relations = _joined(relations, RelationColumns)
         return batch
 
     def set_aside(self, kind: Kind, row: dict[str, Any], field_name: str, reason: str, *,
@@ -152,48 +155,59 @@ class InputBatch:
         if shared is not names:
             object.__setattr__(item, "__pydantic_fields_set__", shared)
 
-    def finish(self) -> None:
-        """Set aside duplicate record keys, then relations and listings naming unknown records.
+    def finish(self, *, records_as_columns: bool = False) -> None:
+        """Set aside duplicate record keys, then relations and listings naming unknown records;
+        with ``records_as_columns``, hold the records as columns first (``RecordColumns``, as a
+        full run's bulk path takes them).
 
-        The keys are made a column at a time and checked against one set; only the rows at fault
-        (rare) are visited one by one. At a million records this took 1.4 s where a property call
-        per key and a check per row took 3.0 s. Relations held as columns (``RelationColumns``,
-        as a reading worker hands them over) are checked by Arrow instead: 0.4 s for 830k."""
-        keys = _keys(self.records, "source", "record_id")
-        known = set(keys)
-        self._drop_duplicate_records(keys, known)
-        self._drop_dangling(keys, known)
+        The keys are made a column at a time and checked by Arrow; only the rows at fault (rare)
+        are visited one by one. At a million records this took 1.4 s where a property call per key
+        and a check per row took 3.0 s. Relations held as columns (``RelationColumns``, as a
+        reading worker hands them over) are checked by Arrow too: 0.4 s for 830k."""
+        if records_as_columns and not isinstance(self.records, RecordColumns):
+            self.records = RecordColumns.from_models(self.records)
+        keys = (self.records.keys() if isinstance(self.records, RecordColumns)
+                else pa.array(_keys(self.records, "source", "record_id"), pa.string()))
+        self._drop_duplicate_records(keys)
+        self._drop_dangling(keys)
 
-    def _drop_duplicate_records(self, keys: list[str], known: set[str]) -> None:
-        """Keep the first record of each of ``keys`` (the records', with ``known`` their set)."""
-        if len(known) == len(keys):
+    def _drop_duplicate_records(self, keys: pa.Array | pa.ChunkedArray) -> None:
+        """Keep the first record of each of ``keys`` (the records')."""
+        if pc.count_distinct(keys).as_py() == len(keys):
             return
         seen: set[str] = set()
-        kept: list[Record] = []
-        for record, key in zip(self.records, keys, strict=True):
+        repeated: list[int] = []
+        for position, key in enumerate(keys.to_pylist()):
             if key in seen:
-                self.quarantine.append(QuarantineRow(
-                    source=record.source, record_id=record.record_id, field="record_id",
-                    reason="duplicate record key (source, record_id): first one kept",
-                    kind=KIND_RECORDS, file="", line=None,
-                ))
-                continue
+                repeated.append(position)
             seen.add(key)
-            kept.append(record)
-        self.records = kept
+        for position in repeated:
+            record = self.records[position]
+            self.quarantine.append(QuarantineRow(
+                source=record.source, record_id=record.record_id, field="record_id",
+                reason="duplicate record key (source, record_id): first one kept",
+                kind=KIND_RECORDS, file="", line=None,
+            ))
+        self.records = (self.records.without(repeated) if isinstance(self.records, RecordColumns)
+                        else _without(self.records, repeated))
 
-    def _drop_dangling(self, keys: list[str], known: set[str]) -> None:
+    def _drop_dangling(self, keys: pa.Array | pa.ChunkedArray) -> None:
+        """Set aside the relations and listings naming a record not among ``keys``."""
         if isinstance(self.relations, RelationColumns):
-            faults = self.relations.faults(pa.array(keys, pa.string()))
+            faults = self.relations.faults(keys)
+            known: set[str] | None = None
         else:
+            known = set(keys.to_pylist())
             from_keys = _keys(self.relations, "source", "from_record_id")
             to_keys = _keys(self.relations, "source", "to_record_id")
             faults = [i for i, (a, b) in enumerate(zip(from_keys, to_keys, strict=True))
                       if a not in known or b not in known or a == b]
+        if faults and known is None:
+            known = set(keys.to_pylist())
         for i in faults:
             relation = self.relations[i]
             missing = [name for name in ("from_record_id", "to_record_id")
-                       if record_key(relation.source, getattr(relation, name)) not in known]
+                       if record_key(relation.source, getattr(relation, name)) not in known]  # type: ignore[operator]
             self.quarantine.append(QuarantineRow(
                 source=relation.source, record_id=f"{relation.from_record_id}->{relation.to_record_id}",
                 field=missing[0] if missing else "to_record_id",
@@ -203,8 +217,8 @@ class InputBatch:
             ))
         self.relations = (self.relations.without(faults) if isinstance(self.relations, RelationColumns)
                           else _without(self.relations, faults))
-        listing_keys = _keys(self.listings, "source", "record_id")
-        unknown = [i for i, key in enumerate(listing_keys) if key not in known]
+        listing_keys = pa.array(_keys(self.listings, "source", "record_id"), pa.string())
+        unknown = pc.indices_nonzero(pc.invert(pc.is_in(listing_keys, value_set=keys))).to_pylist()
         for i in unknown:
             listing = self.listings[i]
             self.quarantine.append(QuarantineRow(
@@ -213,6 +227,13 @@ class InputBatch:
                 kind=KIND_LISTINGS, file="", line=None,
             ))
         self.listings = _without(self.listings, unknown)
+
+
+def _joined(parts: list[Sequence[T]], columns: type[RecordColumns | RelationColumns]) -> Any:
+    """``parts`` one after another: as ``columns`` when any part is held so, else as one list."""
+    if any(isinstance(part, columns) for part in parts):
+        return columns.joined(parts)  # type: ignore[arg-type]
+    return [item for part in parts for item in part]
 
 
 def _keys(items: Sequence[BaseModel], source: str, record_id: str) -> list[str]:

@@ -116,11 +116,13 @@ def _ofac_input(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish: bool = True) -> InputBatch:
+def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish: bool = True,
+                records_as_columns: bool = False) -> InputBatch:
     """Read every input with the reader of its format (detected unless ``format_name`` is given).
 
     ``finish=False`` leaves duplicate keys and references to records outside these inputs in place
-    (an incremental run checks them against the previous run's records itself). Several large
+    (an incremental run checks them against the previous run's records itself);
+    ``records_as_columns`` holds the finished batch's records as columns (``RecordColumns``). Several large
     canonical files are read in two processes at once (``resolution.sources.parallel``), with the
     same result."""
     if format_name is not None and format_name not in READERS:
@@ -143,5 +145,5 @@ def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish
         for name, target in plan:
             importlib.import_module(READERS[name]).read(target, batch)
     if finish:
-        batch.finish()
+        batch.finish(records_as_columns=records_as_columns)
     return batch

@@ -9,6 +9,7 @@ import resolution.link.name_worker as name_worker
 from resolution.link.engine import SPECS, arrow_table, record_table
 from resolution.link.features import features
 from resolution.models import EntityType, Record
+from resolution.sources.record_columns import RecordColumns
 
 
 def _records() -> list[Record]:
@@ -35,11 +36,14 @@ def _records() -> list[Record]:
 
 @pytest.mark.parametrize("entity_type", list(EntityType))
 @pytest.mark.parametrize("with_typo_keys", [True, False])
-def test_record_table_is_the_table_of_the_feature_rows(entity_type: EntityType, with_typo_keys: bool) -> None:
+@pytest.mark.parametrize("as_columns", [False, True], ids=["models", "columns"])
+def test_record_table_is_the_table_of_the_feature_rows(entity_type: EntityType, with_typo_keys: bool,
+                                                       as_columns: bool) -> None:
     records = [r for r in _records() if r.entity_type is entity_type]
     spec = SPECS[entity_type.value]()
     expected = arrow_table(spec, [features(r, with_typo_keys=with_typo_keys) for r in records])
-    table = record_table(spec, records, entity_type, with_typo_keys=with_typo_keys)
+    given = RecordColumns.from_models(_records()).of_type(entity_type) if as_columns else records
+    table = record_table(spec, given, entity_type, with_typo_keys=with_typo_keys)
     assert table.schema == expected.schema
     assert table.to_pylist() == expected.to_pylist()
     assert table.column("unique_id").to_pylist() == [r.key for r in records]  # records keep their order

@@ -7,6 +7,7 @@ from resolution.sources.batch import (
     KIND_RELATIONS,
     InputBatch,
 )
+from resolution.sources.record_columns import RecordColumns
 from resolution.sources.relation_columns import RelationColumns
 
 
@@ -41,8 +42,10 @@ def _relation(source: str, left: str, right: str) -> dict[str, str]:
     return {"source": source, "from_record_id": left, "to_record_id": right, "relation": "owner_of"}
 
 
-@pytest.mark.parametrize("as_columns", [False, True], ids=["models", "columns"])
-def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input_order(as_columns: bool) -> None:
+@pytest.mark.parametrize(("as_columns", "records_as_columns"), [(False, False), (True, False), (True, True)],
+                         ids=["models", "relation columns", "all columns"])
+def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input_order(
+        as_columns: bool, records_as_columns: bool) -> None:
     batch = InputBatch()
     for record_id in ("1", "2", "1", "3", "2"):
         batch.accept(KIND_RECORDS, _record(record_id), file="r.csv", line=1)
@@ -56,10 +59,14 @@ def test_finish_sets_aside_repeated_keys_and_what_names_unknown_records_in_input
     if as_columns:  # as a reading worker hands them over: checked by Arrow, with the same outcome
         batch.relations = RelationColumns.from_models(batch.relations)
     first = batch.records[0]
-    batch.finish()
+    batch.finish(records_as_columns=records_as_columns)
     assert isinstance(batch.relations, RelationColumns) == as_columns
+    assert isinstance(batch.records, RecordColumns) == records_as_columns
     assert [r.key for r in batch.records] == ["reg:1", "reg:2", "reg:3", "other:1"]
-    assert batch.records[0] is first  # the first of a repeated key is kept
+    if records_as_columns:  # the first of a repeated key is kept
+        assert batch.records[0] == first and batch.records[0].model_fields_set == first.model_fields_set
+    else:
+        assert batch.records[0] is first
     assert [(r.source, r.from_record_id, r.to_record_id) for r in batch.relations] == [
         ("reg", "1", "2"), ("reg", "2", "3")]
     assert [(l.source, l.record_id) for l in batch.listings] == [("reg", "3"), ("other", "1")]

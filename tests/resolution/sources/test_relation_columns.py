@@ -11,11 +11,8 @@ from pydantic import ValidationError
 from resolution.entities import tables
 from resolution.models import Relation, RelationType, record_key
 from resolution.sources.batch import KIND_RELATIONS, InputBatch
-from resolution.sources.relation_columns import (
-    RELATION_COLUMNS,
-    RelationColumns,
-    record_keys,
-)
+from resolution.sources.model_columns import record_keys
+from resolution.sources.relation_columns import RELATION_COLUMNS, RelationColumns
 
 
 def _read(rows: list[dict[str, str]]) -> list[Relation]:
