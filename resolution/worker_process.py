@@ -3,7 +3,8 @@
 Python uses one core of the two, so reading canonical files (``resolution.sources.parallel``) and
 standardising many names (``resolution.link.name_worker``) give part of their work to a fresh
 interpreter (``python -m MODULE ...``: nothing of this process, its threads or its main module is
-inherited). Its answer goes to a file (``answer_file``), not to standard output: a pipe holds
+inherited). Its answer goes to a file (``answer_file``), not to standard output (and what it says
+on standard error to another, whose last line a failure's warning quotes): a pipe holds
 64 KiB, so a worker could only write its answer (84 MB of relations, 60 MB of names at a million
 records) once the caller had finished its own part and read it, and the caller waited 1.2-1.4 s
 for the name worker's so. A worker that cannot start, fails, or answers what cannot be read costs time only:
@@ -37,11 +38,15 @@ class Worker:
         self.folder = Path(self._scratch.name)
         """A scratch folder that lives as long as the worker (its answer is written there)."""
         self._answer = self.folder / "answer"
+        # what the worker says on standard error goes to a file too: a pipe that nobody reads
+        # while the worker runs would stop a worker that writes more than it holds
+        self._errors = self.folder / "errors"
         self._process: subprocess.Popen[bytes] | None = None
         try:
-            self._process = subprocess.Popen([*command, str(self._answer)], stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.PIPE,
-                                             stdin=subprocess.PIPE if takes_request else subprocess.DEVNULL)
+            with self._errors.open("wb") as errors:
+                self._process = subprocess.Popen([*command, str(self._answer)], stdout=subprocess.DEVNULL,
+                                                 stderr=errors,
+                                                 stdin=subprocess.PIPE if takes_request else subprocess.DEVNULL)
         except OSError as exc:
             log.warning("the worker %s did not start (%s); %s instead", doing, exc, instead)
 
@@ -65,8 +70,9 @@ class Worker:
         a warning."""
         if self._process is None:
             return None
-        _output, errors = self._process.communicate()
+        self._process.communicate()
         if self._process.returncode != 0:
+            errors = self._errors.read_bytes() if self._errors.exists() else b""
             tail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
             self._log.warning("the worker %s failed (exit status %s: %s); %s instead",
                               self._doing, self._process.returncode, tail[0], self._instead)

@@ -65,3 +65,13 @@ def test_a_request_to_a_worker_that_is_gone_is_told_by_its_answer(caplog: pytest
         worker.send(b"x" * 1_000_000)  # more than a pipe holds: the write fails, quietly
         assert worker.answer() is None
     assert "the worker testing failed (exit status 4" in caplog.text
+
+
+def test_a_worker_that_says_much_on_standard_error_is_not_stopped_by_it() -> None:
+    # 1 MB of warnings while nobody reads them: through a pipe (64 KiB) the worker would block
+    code = ("import sys; sys.stderr.write('warning\\n' * 150_000); sys.stderr.flush(); "
+            "open(sys.argv[-1], 'wb').write(b'done')")
+    with _worker(code) as worker:
+        assert worker._process is not None
+        worker._process.wait(timeout=60)
+        assert worker.answer() == b"done"
