@@ -87,6 +87,8 @@ class InputBatch:
     listings: list[Listing] = field(default_factory=list)
     quarantine: list[QuarantineRow] = field(default_factory=list)
     rows_read: int = 0
+    # whether a reader that can should give the records as columns (``RecordColumns``)
+    records_as_columns: bool = field(default=False, compare=False)
     # one set object per distinct set of field names given (see ``_share_fields_set``)
     _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -134,6 +136,8 @@ class InputBatch:
     def add(self, item: Record | Relation | Listing) -> None:
         """Keep a model validated elsewhere (``resolution.sources.prevalidated``)."""
         if isinstance(item, Record):
+            if isinstance(self.records, RecordColumns):  # a reader gave columns before: models again
+                self.records = list(self.records)
             self.records.append(item)
         elif isinstance(item, Relation):
             self.relations.append(item)

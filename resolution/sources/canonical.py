@@ -40,6 +40,7 @@ from typing import IO, Any
 from resolution.errors import InputFileError
 from resolution.sources import prevalidated
 from resolution.sources.batch import KIND_LISTINGS, KIND_RECORDS, KIND_RELATIONS, InputBatch, Kind
+from resolution.sources.record_columns import RecordRows
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -490,6 +491,10 @@ def _read_csv(path: Path, batch: InputBatch) -> None:
         if prevalidated.understood(kind, columns):
             builder = prevalidated.RowBuilder(
                 kind, columns, batch.shared_fields_set(prevalidated.given_fields(kind, columns)))
+        # a batch that wants its records as columns, still empty of them, gathers this file's as
+        # rows of values: no model is made of a row the builder takes
+        rows = RecordRows() if (batch.records_as_columns and kind == KIND_RECORDS and builder is not None
+                                and not batch.records) else None
         unnamed, width, file = source.unnamed, len(columns), str(path)
         for line, cells, error in source.records:
             if error is not None:
@@ -499,13 +504,24 @@ def _read_csv(path: Path, batch: InputBatch) -> None:
             if not text or text.isspace():  # a row of blank cells is no row
                 continue
             if builder is not None and len(cells) == width and _plain_text(text):
-                item = builder.build(cells)
-                if item is not None:
-                    batch.rows_read += 1
-                    batch.add(item)
-                    continue
+                if rows is not None:
+                    values = builder.values(cells)
+                    if values is not None:
+                        batch.rows_read += 1
+                        rows.add(values, builder.fields_set)
+                        continue
+                else:
+                    item = builder.build(cells)
+                    if item is not None:
+                        batch.rows_read += 1
+                        batch.add(item)
+                        continue
             row, problem = _row_of(columns, unnamed, cells)
             _take(batch, kind, row, problem, file=file, line=line)
+            if rows is not None and batch.records:  # validated by pydantic: gathered in its turn
+                rows.add_model(batch.records.pop())  # type: ignore[union-attr]
+        if rows is not None:
+            batch.records = rows.columns()
 
 
 def _plain_text(text: str) -> bool:

@@ -139,7 +139,7 @@ def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish
     targets = [target for _name, target in plan]
     sizes = file_sizes(targets)
     if all(name == "canonical" for name, _target in plan) and worth_a_worker(sizes):
-        batch = InputBatch.joined(read_parts(targets, sizes))
+        batch = InputBatch.joined(read_parts(targets, sizes, records_as_columns=records_as_columns))
     else:
         batch = InputBatch()
         for name, target in plan:

@@ -43,6 +43,7 @@ from resolution.models import (
 )
 from resolution.sources import canonical
 from resolution.sources.batch import InputBatch
+from resolution.sources.record_columns import RecordColumns
 from resolution.sources.relation_columns import RelationColumns
 from resolution.worker_process import Worker, answer_file
 
@@ -78,24 +79,25 @@ def unpack(packed: PackedModels, model: type[Model]) -> list[Model]:
     return list(models_of_columns(model, packed.columns, packed.fields_set_of, sets))
 
 
-_KINDS: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("records", Record), ("listings", Listing), ("quarantine", QuarantineRow),
-)
+_KINDS: tuple[tuple[str, type[BaseModel]], ...] = (("listings", Listing), ("quarantine", QuarantineRow))
 """What crosses as ``PackedModels``; the relations cross as ``RelationColumns``, which this process
-keeps as they are (the bulk path wants them as columns)."""
+keeps as they are (the bulk path wants them as columns), and the records as ``RecordColumns`` when
+they were read so, else packed."""
 
-Packed = tuple[int, dict[str, PackedModels], RelationColumns]
+Packed = tuple[int, dict[str, PackedModels], RelationColumns, RecordColumns | PackedModels]
 
 
 def _packed_batch(batch: InputBatch) -> Packed:
+    records = batch.records if isinstance(batch.records, RecordColumns) else pack(batch.records, Record)
     return (batch.rows_read, {name: pack(getattr(batch, name), model) for name, model in _KINDS},
             batch.relations if isinstance(batch.relations, RelationColumns)
-            else RelationColumns.from_models(batch.relations))
+            else RelationColumns.from_models(batch.relations), records)
 
 
 def _unpacked_batch(packed: Packed) -> InputBatch:
-    rows_read, parts, relations = packed
-    batch = InputBatch(rows_read=rows_read, relations=relations)
+    rows_read, parts, relations, records = packed
+    batch = InputBatch(rows_read=rows_read, relations=relations,
+                       records=records if isinstance(records, RecordColumns) else unpack(records, Record))
     for name, model in _KINDS:
         setattr(batch, name, unpack(parts[name], model))
     return batch
@@ -106,11 +108,12 @@ Outcome = tuple[int, Any]
 its position and the exception it raised."""
 
 
-def _read_files(paths: list[tuple[int, Path]], *, packed: bool) -> tuple[list[Outcome], Outcome | None]:
+def _read_files(paths: list[tuple[int, Path]], *, packed: bool,
+                records_as_columns: bool) -> tuple[list[Outcome], Outcome | None]:
     """Read ``paths`` in order, each into its own batch, until one raises."""
     parts: list[Outcome] = []
     for position, path in paths:
-        batch = InputBatch()
+        batch = InputBatch(records_as_columns=records_as_columns)
         try:
             canonical.read(path, batch)
         except Exception as exc:  # reported by position: the first in input order is raised
@@ -137,9 +140,13 @@ def worth_a_worker(sizes: Sequence[int]) -> bool:
     return len(sizes) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES
 
 
-def worker_command(request: list[str]) -> list[str]:
+RECORDS_AS_COLUMNS = "--records-as-columns"
+"""The worker's option to read records as columns (``InputBatch.records_as_columns``)."""
+
+
+def worker_command(request: list[str], *, records_as_columns: bool = False) -> list[str]:
     """The command that starts the worker for ``request`` (``POSITION=PATH`` arguments)."""
-    return [sys.executable, "-m", __name__, *request]
+    return [sys.executable, "-m", __name__, *([RECORDS_AS_COLUMNS] if records_as_columns else []), *request]
 
 
 def file_sizes(paths: Sequence[Path]) -> list[int]:
@@ -147,21 +154,22 @@ def file_sizes(paths: Sequence[Path]) -> list[int]:
     return [path.stat().st_size if path.is_file() else 0 for path in paths]
 
 
-def read_parts(paths: Sequence[Path], sizes: Sequence[int]) -> list[InputBatch]:
+def read_parts(paths: Sequence[Path], sizes: Sequence[int], *, records_as_columns: bool = False) -> list[InputBatch]:
     """One batch per canonical file of ``paths`` (of ``sizes`` bytes), in their order, read in two
-    processes.
+    processes; with ``records_as_columns``, a records file's records as columns (``RecordColumns``).
 
     A worker that cannot start or dies (no interpreter where ``sys.executable`` says, killed for
     memory...) costs time only: its files are then read here, with a warning that says why."""
     here, there = split_in_two(sizes)
     theirs = [(p, paths[p]) for p in there]
-    with Worker(worker_command([f"{p}={path}" for p, path in theirs]), doing="reading the inputs",
-                instead="reading them here", log=log) as worker:
-        parts, failed = _read_files([(p, paths[p]) for p in here], packed=False)
+    with Worker(worker_command([f"{p}={path}" for p, path in theirs], records_as_columns=records_as_columns),
+                doing="reading the inputs", instead="reading them here", log=log) as worker:
+        parts, failed = _read_files([(p, paths[p]) for p in here], packed=False, records_as_columns=records_as_columns)
         if failed is not None and all(p > failed[0] for p in there):
             raise failed[1]  # the first unreadable input, whatever the worker finds (the worker is stopped)
         other = _worker_result(worker)
-    other_parts, other_failed = other if other is not None else _read_files(theirs, packed=False)
+    other_parts, other_failed = other if other is not None else _read_files(
+        theirs, packed=False, records_as_columns=records_as_columns)
     failures = [f for f in (failed, other_failed) if f is not None]
     if failures:
         raise min(failures, key=lambda f: f[0])[1]
@@ -194,9 +202,11 @@ def _worker_main() -> None:
     from resolution.collector import collector_paused
 
     *files, _answer = sys.argv[1:]
-    request = [(int(position), Path(path)) for position, path in (arg.split("=", 1) for arg in files)]
+    records_as_columns = RECORDS_AS_COLUMNS in files
+    request = [(int(position), Path(path))
+               for position, path in (arg.split("=", 1) for arg in files if arg != RECORDS_AS_COLUMNS)]
     with collector_paused():
-        parts = _read_files(request, packed=True)
+        parts = _read_files(request, packed=True, records_as_columns=records_as_columns)
     answer_file().write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
 
 

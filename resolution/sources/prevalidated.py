@@ -221,6 +221,7 @@ class RowBuilder:
         model, known = _MODELS[kind]
         self.model = model
         self.fields_set = fields_set
+        self._fields = tuple(model.model_fields)
         converters = _converters(model)
         position = {column: index for index, column in enumerate(columns)}
         # one step per field, in the model's order; a field without a column gets its default
@@ -239,16 +240,24 @@ class RowBuilder:
             if "attributes" in model.model_fields else None
         )
 
-    def build(self, cells: Sequence[str]) -> BaseModel | None:
-        """The model of ``cells``, or ``None`` when pydantic must validate them."""
+    def values(self, cells: Sequence[str]) -> list[Any] | None:
+        """The model's field values of ``cells`` in the model's field order, or ``None`` when
+        pydantic must validate them."""
         try:
-            values = {name: convert(cells[index]) for name, index, convert in self._plan}
+            values = [convert(cells[index]) for _name, index, convert in self._plan]
         except Defer:
             return None
         if self._attributes is not None:
-            values["attributes"] = {column: cells[index] for column, index in self._attributes if cells[index]}
+            values.append({column: cells[index] for column, index in self._attributes if cells[index]})
+        return values
+
+    def build(self, cells: Sequence[str]) -> BaseModel | None:
+        """The model of ``cells``, or ``None`` when pydantic must validate them."""
+        values = self.values(cells)
+        if values is None:
+            return None
         item = self.model.__new__(self.model)
-        _set(item, "__dict__", values)
+        _set(item, "__dict__", dict(zip(self._fields, values, strict=True)))
         _set(item, "__pydantic_fields_set__", self.fields_set)
         _set(item, "__pydantic_extra__", None)
         _set(item, "__pydantic_private__", None)

@@ -9,13 +9,14 @@ and a million records hold some 0.16 GB as columns against some 0.65 GB as model
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolution.models import EntityType, Record
-from resolution.sources.model_columns import ModelColumns, record_keys
+from resolution.sources.model_columns import FIELDS_SET, ModelColumns, record_keys
 
 RECORD_TEXT_FIELDS = (
     "source", "record_id", "entity_type", "name", "country", "address", "registration_number",
@@ -32,6 +33,11 @@ RECORD_COLUMNS: dict[str, pa.DataType] = {
 """The record's fields as the bulk path takes them."""
 
 _TYPES = {kind.value: kind for kind in EntityType}
+_FIELDS = tuple(Record.model_fields)
+_VALUES = itemgetter(*_FIELDS)
+_ORDER = [_FIELDS.index(name) for name in RECORD_COLUMNS]  # RECORD_COLUMNS' fields among the model's
+_CHUNK_ROWS = 100_000
+"""Rows a ``RecordRows`` holds as Python lists before they become Arrow columns."""
 
 
 class RecordColumns(ModelColumns[Record]):
@@ -49,6 +55,12 @@ class RecordColumns(ModelColumns[Record]):
         """The records of ``entity_type``, in their order."""
         return self.where(pc.equal(self._table.column("entity_type"), pa.scalar(entity_type.value)))
 
+    def type_counts(self) -> dict[EntityType, int]:
+        """How many records there are of each type that has some."""
+        counts = self._table.column("entity_type").value_counts()
+        return {_TYPES[kind.as_py()]: count.as_py() for kind, count in zip(counts.field("values"), counts.field("counts"),
+                                                                           strict=True)}
+
     def _field_values(self, rows: pa.Table, name: str) -> list[Any]:
         values = rows.column(name).to_pylist()
         if name == "entity_type":
@@ -56,3 +68,47 @@ class RecordColumns(ModelColumns[Record]):
         if name == "attributes":  # a map's rows come as lists of pairs
             return [dict(pairs) for pairs in values]
         return values
+
+
+class RecordRows:
+    """Records gathered as their field values while a file is read, and made columns
+    ``_CHUNK_ROWS`` at a time (``columns``): a reader's fast path (``resolution.sources.canonical``)
+    never makes their models. Each row keeps the set of field names it was given."""
+
+    def __init__(self) -> None:
+        self._rows: list[list[Any]] = []
+        self._fields_set_of: list[int] = []
+        self._position: dict[frozenset[str], int] = {}
+        self._chunks: list[pa.RecordBatch] = []
+
+    def add(self, values: list[Any], fields_set: set[str]) -> None:
+        """A record's field values in ``Record``'s field order (as a ``RowBuilder`` gives them),
+        validated as that model validates them, and its given field names."""
+        self._rows.append(values)
+        names = frozenset(fields_set)
+        self._fields_set_of.append(self._position.setdefault(names, len(self._position)))
+        if len(self._rows) >= _CHUNK_ROWS:
+            self._flush()
+
+    def add_model(self, record: Record) -> None:
+        """A record validated as a model."""
+        self.add(list(_VALUES(record.__dict__)), record.__pydantic_fields_set__)
+
+    def __len__(self) -> int:
+        return sum(chunk.num_rows for chunk in self._chunks) + len(self._rows)
+
+    def _flush(self) -> None:
+        if not self._rows:
+            return
+        by_field = list(zip(*self._rows, strict=True))
+        arrays = [pa.array(by_field[at], kind) for at, kind in zip(_ORDER, RECORD_COLUMNS.values(), strict=True)]
+        arrays.append(pa.array(self._fields_set_of, pa.int32()))
+        self._chunks.append(pa.RecordBatch.from_arrays(arrays, names=[*RECORD_COLUMNS, FIELDS_SET]))
+        self._rows, self._fields_set_of = [], []
+
+    def columns(self) -> RecordColumns:
+        """The records gathered, in order, as columns."""
+        self._flush()
+        if not self._chunks:
+            return RecordColumns.from_models([])
+        return RecordColumns(pa.Table.from_batches(self._chunks), list(self._position))

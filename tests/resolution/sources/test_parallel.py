@@ -14,6 +14,7 @@ from resolution.errors import InputFileError
 from resolution.models import Record, Relation
 from resolution.sources import parallel, read_inputs
 from resolution.sources.batch import InputBatch
+from resolution.sources.record_columns import RecordColumns
 from resolution.sources.relation_columns import RelationColumns
 
 RECORDS = """source,record_id,entity_type,name,aliases,country,imo,date_of_birth
@@ -51,18 +52,19 @@ def _in_order(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: boo
         return read_inputs(paths, finish=finish)
 
 
-def _two_processes(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True) -> InputBatch:
+def _two_processes(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True,
+                   records_as_columns: bool = False) -> InputBatch:
     calls: list[list[Path]] = []
     read_parts = parallel.read_parts
 
-    def counted(targets: list[Path], sizes: list[int]) -> list[InputBatch]:
+    def counted(targets: list[Path], sizes: list[int], **options: bool) -> list[InputBatch]:
         calls.append(list(targets))
-        return read_parts(targets, sizes)
+        return read_parts(targets, sizes, **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
         patch.setattr("resolution.sources.formats.read_parts", counted)
-        batch = read_inputs(paths, finish=finish)
+        batch = read_inputs(paths, finish=finish, records_as_columns=records_as_columns)
     assert calls == [paths]  # the worker really ran
     return batch
 
@@ -83,6 +85,25 @@ def test_two_processes_read_what_one_reads(inputs: list[Path], monkeypatch: pyte
     assert {q.field for q in batch.quarantine} >= {"imo", "entity_type"}
     assert [r.country for r in batch.records] == ["CN", "CN", "KP"]
     assert batch.records[1].date_of_birth == "1962-05"
+
+
+@pytest.mark.parametrize("records_here", [True, False], ids=["records here", "records in the worker"])
+def test_records_read_as_columns_are_the_models_read_in_order(inputs: list[Path], monkeypatch: pytest.MonkeyPatch,
+                                                              records_here: bool) -> None:
+    # a row longer than one field may be is validated by pydantic, not built: it is kept in its turn
+    aliases = "|".join(f"Alias {i:05d}" for i in range(3_500))  # 42 KB, with a 30 KB date cell beside it
+    inputs[0].write_text(RECORDS + f"reg,6,company,Long Co,{aliases},CN,,{' ' * 30_000}\n"
+                         + "reg,7,company,Last Co,,CN,,\n", encoding="utf-8")
+    if not records_here:  # the largest file is read here: the relations, now
+        inputs[1].write_text(RELATIONS + "reg,2,1,director_of,\n" * 200, encoding="utf-8")
+    expected = _in_order(inputs, monkeypatch)
+    batch = _two_processes(inputs, monkeypatch, records_as_columns=True)
+    assert isinstance(batch.records, RecordColumns) and isinstance(expected.records, list)
+    assert batch.records == expected.records  # the alias list, the normalised fields, the order
+    assert [r.model_fields_set for r in batch.records] == [r.model_fields_set for r in expected.records]
+    assert batch.quarantine == expected.quarantine and batch.relations == expected.relations
+    assert batch.rows_read == expected.rows_read
+    assert [r.record_id for r in batch.records][-2:] == ["6", "7"] and len(batch.records[-2].aliases) == 3_500
 
 
 def test_the_first_unreadable_file_in_input_order_is_the_error(inputs: list[Path], tmp_path: Path,
@@ -131,7 +152,7 @@ def test_pack_then_unpack_gives_equal_models_that_share_their_field_sets() -> No
 def test_a_failing_worker_costs_time_only(inputs: list[Path], monkeypatch: pytest.MonkeyPatch,
                                           caplog: pytest.LogCaptureFixture, command: list[str]) -> None:
     expected = _in_order(inputs, monkeypatch)
-    monkeypatch.setattr(parallel, "worker_command", lambda request: command)
+    monkeypatch.setattr(parallel, "worker_command", lambda request, **_options: command)
     with caplog.at_level(logging.WARNING, logger=parallel.__name__):
         batch = _two_processes(inputs, monkeypatch)
     assert (batch.records, batch.relations, batch.listings, batch.quarantine) == (
@@ -151,7 +172,7 @@ def test_an_unreadable_first_input_stops_the_worker_at_once(inputs: list[Path], 
         return started[-1]
 
     monkeypatch.setattr(parallel, "worker_command",
-                        lambda request: [sys.executable, "-c", "import time; time.sleep(120)"])
+                        lambda request, **_options: [sys.executable, "-c", "import time; time.sleep(120)"])
     monkeypatch.setattr(worker_process.subprocess, "Popen", recorded)
     with pytest.raises(InputFileError) as error:
         _two_processes([workbook, *inputs], monkeypatch)

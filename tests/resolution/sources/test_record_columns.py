@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from resolution.entities import tables
 from resolution.models import EntityType, Record
 from resolution.sources.batch import KIND_RECORDS, InputBatch
-from resolution.sources.record_columns import RECORD_COLUMNS, RecordColumns
+from resolution.sources.record_columns import RECORD_COLUMNS, RecordColumns, RecordRows
 
 
 def _read(rows: list[dict[str, str]]) -> list[Record]:
@@ -84,3 +84,18 @@ def test_columns_cross_a_pickle_as_they_are() -> None:
     back = pickle.loads(pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL))
     assert isinstance(back, RecordColumns) and back == models
     assert back.table.equals(columns.table) and isinstance(back.table, pa.Table)
+
+
+def test_rows_gathered_are_the_columns_of_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    from resolution.sources import record_columns
+
+    monkeypatch.setattr(record_columns, "_CHUNK_ROWS", 2)  # rows become Arrow two at a time
+    models = _read(FIRMS) + _read(MIXED)
+    rows = RecordRows()
+    for model in models:
+        rows.add_model(model)
+    assert len(rows) == 5
+    gathered = rows.columns()
+    assert gathered == models and gathered.table.equals(RecordColumns.from_models(models).table)
+    assert [r.model_fields_set for r in gathered] == [m.model_fields_set for m in models]
+    assert RecordRows().columns() == []
