@@ -9,9 +9,12 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from resolution.collector import collector_paused
 from resolution.entities.build import build_graph
@@ -117,10 +120,13 @@ def _resolve(
 
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
-    from resolution.link.engine import (  # Splink only when linking
-        SPECS,
-        link_entity_type,
-        record_table,
+    # Splink only when linking
+    from resolution.link.engine import SPECS, record_table
+    from resolution.link.link_worker import (
+        LinkOptions,
+        LinkWorker,
+        link_here,
+        worth_a_worker,
     )
 
     say = progress or (lambda _m: None)
@@ -144,29 +150,58 @@ def _resolve(
     # relies on it), is written in a thread, a type's part while the next type is linked and the
     # entities are built: Arrow, numpy and Parquet leave the interpreter's lock while they work, so
     # the thread takes the core that Python leaves
-    with EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence:
+    options = LinkOptions(
+        out_dir=out, seed=settings.seed, merge_threshold=settings.merge_threshold,
+        review_threshold=settings.review_threshold, memory_limit=settings.duckdb_memory_limit,
+        backend=settings.backend, split_conflicts=settings.split_conflicts,
+        attach_lone=settings.attach_lone_records,
+    )
+
+    def feature_table(entity_type: EntityType) -> pa.Table:
+        # a column at a time, each name's columns once; keys the prediction computes per group
+        # (the company typo keys) are left out of the rows
+        spec = SPECS[entity_type.value]()
+        carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
+        return record_table(spec, records.of_type(entity_type), entity_type, with_typo_keys=carry_typo_keys)
+
+    def saved_model(entity_type: EntityType) -> Path | None:
+        model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
+        return model if model and model.exists() else None
+
+    # people and vessels are linked in a worker while this process links the firms, when there
+    # are enough of them (``resolution.link.link_worker``)
+    counts = records.type_counts()
+    elsewhere = (EntityType.PERSON, EntityType.VESSEL)
+    use_worker = worth_a_worker(settings.backend, counts.get(EntityType.COMPANY, 0),
+                                sum(counts.get(entity_type, 0) for entity_type in elsewhere))
+    with EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence, \
+            (LinkWorker(options) if use_worker else nullcontext()) as worker:
+        handed: dict[EntityType, tuple[int, float]] = {}  # type -> its records and features' seconds
+        if worker is not None:
+            for entity_type in elsewhere:
+                t0 = time.perf_counter()
+                table = feature_table(entity_type)
+                worker.add(entity_type.value, table, saved_model(entity_type))
+                handed[entity_type] = (table.num_rows, round(time.perf_counter() - t0, 3))
+                del table
+            worker.begin()
         notes: dict[str, list[str]] = {}
         untrained: dict[str, list[str]] = {}
         kept_apart: list[dict[str, Any]] = []
         attached: list[dict[str, Any]] = []
         for entity_type in EntityType:
             t0 = time.perf_counter()
-            # a column at a time, each name's columns once; keys the prediction computes per group
-            # (the company typo keys) are left out of the rows
-            spec = SPECS[entity_type.value]()
-            carry_typo_keys = "name_typo_keys" not in spec.keys_computed_per_group
-            table = record_table(spec, records.of_type(entity_type), entity_type, with_typo_keys=carry_typo_keys)
-            step_seconds = {"features": round(time.perf_counter() - t0, 3)}
-            model = model_dir / f"model_{entity_type.value}.json" if model_dir else None
-            result = link_entity_type(
-                entity_type.value, table, out_dir=out, seed=settings.seed,
-                merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
-                model_path=model if model and model.exists() else None,
-                memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
-                split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
-            )
-            count = table.num_rows
-            del table
+            if entity_type in handed:
+                count, features_seconds = handed[entity_type]
+                result = worker.result(entity_type.value)
+                beside = " beside the firms, in a worker" if worker.answered(entity_type.value) else ""
+                step_seconds = {"features": features_seconds}
+            else:
+                table = feature_table(entity_type)
+                step_seconds = {"features": round(time.perf_counter() - t0, 3)}
+                result = link_here(entity_type.value, table, options, saved_model(entity_type))
+                count, beside = table.num_rows, ""
+                del table
             notes[entity_type.value] = result.training_notes
             if result.untrained:
                 untrained[entity_type.value] = result.untrained
@@ -178,10 +213,13 @@ def _resolve(
             outcome.add(result.pairs, settings.merge_threshold)
             outcome.add_attached((row["record"], row["share"]) for row in joins)
             evidence.add(entity_type.value, evidence_table(result.pairs))
-            seconds = timings[f"link_{entity_type.value}"] = round(time.perf_counter() - t0, 3)
             step_seconds.update(result.seconds)
+            # a type linked in the worker: its features' seconds here and its steps' there
+            seconds = round(sum(step_seconds.values()) if entity_type in handed else time.perf_counter() - t0, 3)
+            timings[f"link_{entity_type.value}"] = seconds
             timings.update({f"link_{entity_type.value}.{name}": value for name, value in step_seconds.items()})
-            say(f"linked {count} {entity_type.value} records in {seconds} s ({per_second(count, seconds)} records/s; "
+            say(f"linked {count} {entity_type.value} records{beside} in {seconds} s "
+                f"({per_second(count, seconds)} records/s; "
                 + ", ".join(f"{name} {value:.1f} s" for name, value in step_seconds.items()) + ")")
 
         del result
