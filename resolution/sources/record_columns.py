@@ -79,14 +79,20 @@ class RecordRows:
         self._rows: list[list[Any]] = []
         self._fields_set_of: list[int] = []
         self._position: dict[frozenset[str], int] = {}
+        self._position_of: dict[int, int] = {}  # id of a set object given -> its position
+        self._held: list[set[str]] = []
         self._chunks: list[pa.RecordBatch] = []
 
     def add(self, values: list[Any], fields_set: set[str]) -> None:
         """A record's field values in ``Record``'s field order (as a ``RowBuilder`` gives them),
         validated as that model validates them, and its given field names."""
         self._rows.append(values)
-        names = frozenset(fields_set)
-        self._fields_set_of.append(self._position.setdefault(names, len(self._position)))
+        at = self._position_of.get(id(fields_set))
+        if at is None:  # a set seen for the first time (a file's rows share one: told apart once)
+            at = self._position_of[id(fields_set)] = self._position.setdefault(frozenset(fields_set),
+                                                                              len(self._position))
+            self._held.append(fields_set)  # kept alive, so that its id is not reused
+        self._fields_set_of.append(at)
         if len(self._rows) >= _CHUNK_ROWS:
             self._flush()
 
