@@ -24,13 +24,13 @@ from __future__ import annotations
 import argparse
 import pickle
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from benchmarks.heap import python_heap_held
 from resolution.collector import collector_paused
 from resolution.entities import tables
 from resolution.models import Relation
@@ -71,16 +71,6 @@ def _here(records: list[Any], answer: bytes, rebuild: Callable[[bytes], Any]) ->
     return time.perf_counter() - started, batch, table
 
 
-def _held_by_models(answer: bytes) -> int:
-    """Bytes of Python heap the rebuilt models hold (the answer's own bytes left out)."""
-    tracemalloc.start()
-    models = _models_here(answer)
-    held, _peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del models
-    return held
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("world", type=Path)
@@ -103,7 +93,7 @@ def main() -> None:
                   f"({pack_models / pack_columns:.1f}x); here: models {models_seconds:.2f} s, "
                   f"columns {columns_seconds:.2f} s ({models_seconds / columns_seconds:.1f}x), same result: {same}")
             del by_models, by_columns, models_table, columns_table
-        models_bytes = _held_by_models(models_answer)
+        models_bytes = python_heap_held(lambda: _models_here(models_answer))  # the answer's own bytes left out
         columns_bytes = _columns_here(columns_answer).table.nbytes
         print(f"held here: models {models_bytes / 2**20:.0f} MiB, columns {columns_bytes / 2**20:.0f} MiB "
               f"({models_bytes / columns_bytes:.1f}x)")

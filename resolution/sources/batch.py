@@ -186,12 +186,8 @@ class InputBatch:
                 repeated.append(position)
             seen.add(key)
         for position in repeated:
-            record = self.records[position]
-            self.quarantine.append(QuarantineRow(
-                source=record.source, record_id=record.record_id, field="record_id",
-                reason="duplicate record key (source, record_id): first one kept",
-                kind=KIND_RECORDS, file="", line=None,
-            ))
+            self._set_aside_by_id(self.records[position], KIND_RECORDS,
+                                  "duplicate record key (source, record_id): first one kept")
         self.records = (self.records.without(repeated) if isinstance(self.records, RecordColumns)
                         else _without(self.records, repeated))
 
@@ -224,13 +220,14 @@ class InputBatch:
         listing_keys = pa.array(_keys(self.listings, "source", "record_id"), pa.string())
         unknown = pc.indices_nonzero(pc.invert(pc.is_in(listing_keys, value_set=keys))).to_pylist()
         for i in unknown:
-            listing = self.listings[i]
-            self.quarantine.append(QuarantineRow(
-                source=listing.source, record_id=listing.record_id, field="record_id",
-                reason="listing names a record that is not in the input (or was quarantined)",
-                kind=KIND_LISTINGS, file="", line=None,
-            ))
+            self._set_aside_by_id(self.listings[i], KIND_LISTINGS,
+                                  "listing names a record that is not in the input (or was quarantined)")
         self.listings = _without(self.listings, unknown)
+
+    def _set_aside_by_id(self, item: Record | Listing, kind: Kind, reason: str) -> None:
+        """Quarantine a validated record or listing for its ``record_id``."""
+        self.quarantine.append(QuarantineRow(source=item.source, record_id=item.record_id, field="record_id",
+                                             reason=reason, kind=kind, file="", line=None))
 
 
 def _joined(parts: list[Sequence[T]], columns: type[RecordColumns | RelationColumns]) -> Any:

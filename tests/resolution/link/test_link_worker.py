@@ -57,8 +57,9 @@ def test_the_worker_links_people_and_vessels_as_this_process_would(
         (False, "company"), (True, "person"), (True, "vessel")]
     _same_folders(tmp_path, run_here)
     here = json.loads((run_here / "summary.json").read_text(encoding="utf-8"))
-    for name in ("training_notes", "untrained_levels", "kept_apart", "attached", "merged_pairs", "review_pairs",
-                 "entities"):
+    # (not the training notes: Splink says some of its warnings once per process, and the worker is
+    # a fresh one, while this process may have trained such models before)
+    for name in ("untrained_levels", "kept_apart", "attached", "merged_pairs", "review_pairs", "entities"):
         assert getattr(summary, name) == here[name], name
     assert summary.seconds["link_person.features"] > 0 and summary.seconds["link_person.predict"] > 0
 
