@@ -137,8 +137,7 @@ def _resolve(
     # the records as columns: the feature tables and the entity builder take them so, and a
     # million of them hold 0.16 GB so against 0.65 GB as models
     batch = read_inputs(inputs, format_name=format_name, records_as_columns=True)
-    records = batch.records
-    assert isinstance(records, RecordColumns)
+    records = batch.records if isinstance(batch.records, RecordColumns) else RecordColumns.from_models(batch.records)
     timings["read"] = round(time.perf_counter() - started, 3)
     say(f"read {batch.rows_read} rows in {timings['read']} s ({per_second(batch.rows_read, timings['read'])} rows/s): "
         f"{len(batch.records)} records, {len(batch.relations)} relations, {len(batch.listings)} listings, "
@@ -146,10 +145,6 @@ def _resolve(
 
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
-    # pairs.parquet, sorted by entity type, then pair (a pair written twice is adjacent: the loader
-    # relies on it), is written in a thread, a type's part while the next type is linked and the
-    # entities are built: Arrow, numpy and Parquet leave the interpreter's lock while they work, so
-    # the thread takes the core that Python leaves
     options = LinkOptions(
         out_dir=out, seed=settings.seed, merge_threshold=settings.merge_threshold,
         review_threshold=settings.review_threshold, memory_limit=settings.duckdb_memory_limit,
@@ -174,6 +169,10 @@ def _resolve(
     elsewhere = (EntityType.PERSON, EntityType.VESSEL)
     use_worker = worth_a_worker(settings.backend, counts.get(EntityType.COMPANY, 0),
                                 sum(counts.get(entity_type, 0) for entity_type in elsewhere))
+    # pairs.parquet, sorted by entity type, then pair (a pair written twice is adjacent: the loader
+    # relies on it), is written in a thread, a type's part while the next type is linked and the
+    # entities are built: Arrow, numpy and Parquet leave the interpreter's lock while they work, so
+    # the thread takes the core that Python leaves
     with EvidenceWriter(out / PAIRS, settings.merge_threshold) as evidence, \
             (LinkWorker(options) if use_worker else nullcontext()) as worker:
         handed: dict[EntityType, tuple[int, float]] = {}  # type -> its records and features' seconds

@@ -104,7 +104,7 @@ class LinkWorker:
 
     def answered(self, entity_type: str) -> bool:
         """Whether the worker linked ``entity_type`` (after ``result``: else it was linked here)."""
-        return bool(self._results) and entity_type in self._results  # type: ignore[operator]
+        return self._results is not None and entity_type in self._results
 
     def _answer(self) -> dict[str, LinkResult] | None:
         answer = self._worker.answer()
