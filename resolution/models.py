@@ -219,20 +219,35 @@ RELATION_FIELDS: frozenset[str] = frozenset(Relation.model_fields)
 LISTING_FIELDS: frozenset[str] = frozenset(Listing.model_fields)
 
 
+class FieldsSets:
+    """The distinct sets of given field names (``model_fields_set``) in order of first use, and the
+    position of each set given among them. Equal sets are told apart once per set object
+    (``InputBatch`` gives the models of one file's columns one shared set), not once per model."""
+
+    def __init__(self) -> None:
+        self._position: dict[frozenset[str], int] = {}
+        self._by_object: dict[int, int] = {}
+        self._held: list[set[str]] = []  # each set seen, kept alive so that its id is not reused
+
+    def position(self, names: set[str]) -> int:
+        """The position of ``names`` among the sets given so far."""
+        at = self._by_object.get(id(names))
+        if at is None:
+            at = self._by_object[id(names)] = self._position.setdefault(frozenset(names), len(self._position))
+            self._held.append(names)
+        return at
+
+    @property
+    def sets(self) -> list[frozenset[str]]:
+        """The distinct sets, in order of first use."""
+        return list(self._position)
+
+
 def fields_set_positions(items: Iterable[BaseModel]) -> tuple[list[int], list[frozenset[str]]]:
-    """For each of ``items``, the position of its set of given field names (``model_fields_set``)
-    among the distinct such sets, and those sets in order of first use. Equal sets are told apart
-    once per set object (``InputBatch`` gives the models of one file's columns one shared set),
-    not once per model."""
-    position: dict[frozenset[str], int] = {}
-    by_object: dict[int, int] = {}
-    positions: list[int] = []
-    for item in items:
-        names = item.__pydantic_fields_set__
-        if id(names) not in by_object:
-            by_object[id(names)] = position.setdefault(frozenset(names), len(position))
-        positions.append(by_object[id(names)])
-    return positions, list(position)
+    """For each of ``items``, the position of its set of given field names among the distinct such
+    sets (``FieldsSets``), and those sets in order of first use."""
+    sets = FieldsSets()
+    return [sets.position(item.__pydantic_fields_set__) for item in items], sets.sets
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

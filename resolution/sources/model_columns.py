@@ -35,17 +35,23 @@ _CHUNK = 65_536
 """Rows whose Python values are held at once while iterating."""
 
 
+def arrays_of_rows(rows: Sequence[Sequence[Any]], types: Mapping[str, pa.DataType]) -> dict[str, pa.Array]:
+    """Rows of values (in the order of ``types``' names) as one Arrow array per name, of its type:
+    the rows transposed in one pass."""
+    if not rows:
+        return {name: pa.array([], kind) for name, kind in types.items()}
+    return {name: pa.array(values, kind)
+            for (name, kind), values in zip(types.items(), zip(*rows, strict=True), strict=True)}
+
+
 def columns_of_models(objects: Sequence[BaseModel], types: Mapping[str, pa.DataType]) -> dict[str, pa.ChunkedArray]:
     """The fields of pydantic ``objects`` named by ``types`` as Arrow arrays of those types: per
-    chunk of objects, one pass over their dictionaries and a transpose, three times faster at a
-    million records than a pass per field (each pass visits every object again)."""
-    names = list(types)
-    chunks: dict[str, list[pa.Array]] = {name: [] for name in names}
-    for start in range(0, len(objects), _TRANSPOSE_ROWS):
-        rows = map(itemgetter(*names), [o.__dict__ for o in objects[start:start + _TRANSPOSE_ROWS]])
-        for name, values in zip(names, zip(*rows, strict=True), strict=True):
-            chunks[name].append(pa.array(values, types[name]))
-    return {name: pa.chunked_array(chunks[name], types[name]) for name in names}
+    chunk of objects, one pass over their dictionaries and a transpose (``arrays_of_rows``), three
+    times faster at a million records than a pass per field (each pass visits every object again)."""
+    values_of = itemgetter(*types)
+    chunks = [arrays_of_rows([values_of(o.__dict__) for o in objects[start:start + _TRANSPOSE_ROWS]], types)
+              for start in range(0, len(objects), _TRANSPOSE_ROWS)]
+    return {name: pa.chunked_array([chunk[name] for chunk in chunks], kind) for name, kind in types.items()}
 
 
 def record_keys(sources: pa.ChunkedArray | pa.Array, record_ids: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:

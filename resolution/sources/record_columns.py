@@ -15,8 +15,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolution.models import EntityType, Record
-from resolution.sources.model_columns import FIELDS_SET, ModelColumns, record_keys
+from resolution.models import EntityType, FieldsSets, Record
+from resolution.sources.model_columns import (
+    FIELDS_SET,
+    ModelColumns,
+    arrays_of_rows,
+    record_keys,
+)
 
 RECORD_TEXT_FIELDS = (
     "source", "record_id", "entity_type", "name", "country", "address", "registration_number",
@@ -35,7 +40,7 @@ RECORD_COLUMNS: dict[str, pa.DataType] = {
 _TYPES = {kind.value: kind for kind in EntityType}
 _FIELDS = tuple(Record.model_fields)
 _VALUES = itemgetter(*_FIELDS)
-_ORDER = [_FIELDS.index(name) for name in RECORD_COLUMNS]  # RECORD_COLUMNS' fields among the model's
+_FIELD_TYPES = {name: RECORD_COLUMNS[name] for name in _FIELDS}  # RECORD_COLUMNS in the model's field order
 _CHUNK_ROWS = 100_000
 """Rows a ``RecordRows`` holds as Python lists before they become Arrow columns."""
 
@@ -78,21 +83,14 @@ class RecordRows:
     def __init__(self) -> None:
         self._rows: list[list[Any]] = []
         self._fields_set_of: list[int] = []
-        self._position: dict[frozenset[str], int] = {}
-        self._position_of: dict[int, int] = {}  # id of a set object given -> its position
-        self._held: list[set[str]] = []
+        self._fields_sets = FieldsSets()
         self._chunks: list[pa.RecordBatch] = []
 
     def add(self, values: list[Any], fields_set: set[str]) -> None:
         """A record's field values in ``Record``'s field order (as a ``RowBuilder`` gives them),
         validated as that model validates them, and its given field names."""
         self._rows.append(values)
-        at = self._position_of.get(id(fields_set))
-        if at is None:  # a set seen for the first time (a file's rows share one: told apart once)
-            at = self._position_of[id(fields_set)] = self._position.setdefault(frozenset(fields_set),
-                                                                              len(self._position))
-            self._held.append(fields_set)  # kept alive, so that its id is not reused
-        self._fields_set_of.append(at)
+        self._fields_set_of.append(self._fields_sets.position(fields_set))
         if len(self._rows) >= _CHUNK_ROWS:
             self._flush()
 
@@ -106,10 +104,9 @@ class RecordRows:
     def _flush(self) -> None:
         if not self._rows:
             return
-        by_field = list(zip(*self._rows, strict=True))
-        arrays = [pa.array(by_field[at], kind) for at, kind in zip(_ORDER, RECORD_COLUMNS.values(), strict=True)]
-        arrays.append(pa.array(self._fields_set_of, pa.int32()))
-        self._chunks.append(pa.RecordBatch.from_arrays(arrays, names=[*RECORD_COLUMNS, FIELDS_SET]))
+        arrays = arrays_of_rows(self._rows, _FIELD_TYPES)
+        arrays[FIELDS_SET] = pa.array(self._fields_set_of, pa.int32())
+        self._chunks.append(pa.RecordBatch.from_pydict({name: arrays[name] for name in (*RECORD_COLUMNS, FIELDS_SET)}))
         self._rows, self._fields_set_of = [], []
 
     def columns(self) -> RecordColumns:
@@ -117,4 +114,4 @@ class RecordRows:
         self._flush()
         if not self._chunks:
             return RecordColumns.from_models([])
-        return RecordColumns(pa.Table.from_batches(self._chunks), list(self._position))
+        return RecordColumns(pa.Table.from_batches(self._chunks), self._fields_sets.sets)
