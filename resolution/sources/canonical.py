@@ -504,18 +504,14 @@ def _read_csv(path: Path, batch: InputBatch) -> None:
             if not text or text.isspace():  # a row of blank cells is no row
                 continue
             if builder is not None and len(cells) == width and _plain_text(text):
-                if rows is not None:
-                    values = builder.values(cells)
-                    if values is not None:
-                        batch.rows_read += 1
+                values = builder.values(cells)
+                if values is not None:
+                    batch.rows_read += 1
+                    if rows is not None:
                         rows.add(values, builder.fields_set)
-                        continue
-                else:
-                    item = builder.build(cells)
-                    if item is not None:
-                        batch.rows_read += 1
-                        batch.add(item)
-                        continue
+                    else:
+                        batch.add(builder.model_of(values))
+                    continue
             row, problem = _row_of(columns, unnamed, cells)
             _take(batch, kind, row, problem, file=file, line=line)
             if rows is not None and batch.records:  # validated by pydantic: gathered in its turn

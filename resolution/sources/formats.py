@@ -141,7 +141,7 @@ def read_inputs(paths: Iterable[Path], *, format_name: str | None = None, finish
     if all(name == "canonical" for name, _target in plan) and worth_a_worker(sizes):
         batch = InputBatch.joined(read_parts(targets, sizes, records_as_columns=records_as_columns))
     else:
-        batch = InputBatch()
+        batch = InputBatch(records_as_columns=records_as_columns)
         for name, target in plan:
             importlib.import_module(READERS[name]).read(target, batch)
     if finish:

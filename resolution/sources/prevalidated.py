@@ -254,8 +254,10 @@ class RowBuilder:
     def build(self, cells: Sequence[str]) -> BaseModel | None:
         """The model of ``cells``, or ``None`` when pydantic must validate them."""
         values = self.values(cells)
-        if values is None:
-            return None
+        return None if values is None else self.model_of(values)
+
+    def model_of(self, values: list[Any]) -> BaseModel:
+        """The model of field values ``values`` gives."""
         item = self.model.__new__(self.model)
         _set(item, "__dict__", dict(zip(self._fields, values, strict=True)))
         _set(item, "__pydantic_fields_set__", self.fields_set)

@@ -46,10 +46,11 @@ def inputs(tmp_path: Path) -> list[Path]:
     return paths
 
 
-def _in_order(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True) -> InputBatch:
+def _in_order(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True,
+              records_as_columns: bool = False) -> InputBatch:
     with monkeypatch.context() as patch:
         patch.setattr(parallel, "PARALLEL_MIN_BYTES", 10**12)
-        return read_inputs(paths, finish=finish)
+        return read_inputs(paths, finish=finish, records_as_columns=records_as_columns)
 
 
 def _two_processes(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, finish: bool = True,
@@ -104,6 +105,10 @@ def test_records_read_as_columns_are_the_models_read_in_order(inputs: list[Path]
     assert batch.quarantine == expected.quarantine and batch.relations == expected.relations
     assert batch.rows_read == expected.rows_read
     assert [r.record_id for r in batch.records][-2:] == ["6", "7"] and len(batch.records[-2].aliases) == 3_500
+    # read in one process, the records file gives columns too, the same
+    in_order = _in_order(inputs, monkeypatch, records_as_columns=True)
+    assert isinstance(in_order.records, RecordColumns) and in_order.records == expected.records
+    assert in_order.quarantine == expected.quarantine
 
 
 def test_the_first_unreadable_file_in_input_order_is_the_error(inputs: list[Path], tmp_path: Path,
