@@ -305,7 +305,7 @@ def _every_m_fixed(linker: Linker) -> bool:
     are). The person model is so, and its EM session over the pairs of namesakes took 30 s of a
     three-million-record run to change nothing (docs/benchmarks.md)."""
     return all(
-        level.is_null_level or level._fix_m_probability
+        level.is_null_level or level._fix_m_probability  # Splink 5 has no getter for these
         for comparison in linker._settings_obj.comparisons
         for level in comparison.comparison_levels
     )
