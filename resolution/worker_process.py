@@ -15,11 +15,13 @@ worker was doing and what is done instead).
 from __future__ import annotations
 
 import logging
+import pickle
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 class Worker:
@@ -28,8 +30,9 @@ class Worker:
     if it is still running (this process was interrupted or failed), its scratch folder removed.
 
     With ``takes_request`` the worker reads its request on standard input, sent later (``send``):
-    it can be started before the request is known, and make its imports meanwhile. A big request
-    goes in a file in ``folder``, and its path is sent."""
+    it can be started before the request is known, and make its imports meanwhile. A request of
+    any size is pickled into a file in ``folder`` and its path sent (``send_request``; the worker
+    reads it with ``request``)."""
 
     def __init__(self, command: Sequence[str], *, doing: str, instead: str, log: logging.Logger,
                  takes_request: bool = False) -> None:
@@ -64,6 +67,13 @@ class Worker:
             stdin.close()
         except OSError:
             pass
+
+    def send_request(self, request: object) -> None:
+        """Pickle ``request`` into the worker's folder and send the worker its path (``request`` in
+        the worker reads it)."""
+        path = self.folder / "request.pickle"
+        path.write_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        self.send(f"{path}\n".encode())
 
     def answer(self) -> bytes | None:
         """What the worker wrote to its answer file, once it ended with status 0; else None, with
@@ -100,6 +110,15 @@ class Worker:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def request() -> Any:
+    """In a worker started with ``takes_request``: what ``Worker.send_request`` sent. The worker
+    ends (with a message) when no request came: the caller gave up on it and stops it."""
+    path = sys.stdin.readline().strip()
+    if not path:
+        sys.exit("no request came")
+    return pickle.loads(Path(path).read_bytes())
 
 
 def answer_file() -> Path:

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from resolution.link.engine import LinkResult, link_entity_type
-from resolution.worker_process import Worker, answer_file
+from resolution.worker_process import Worker, answer_file, request
 
 WORKER_MIN_RECORDS = 100_000
 """Fewer records of the worker's types than this are linked here: the worker costs about a second
@@ -87,9 +87,7 @@ class LinkWorker:
 
     def begin(self) -> None:
         """Send the worker its request: the types handed over, in order."""
-        request = self._worker.folder / "request.pickle"
-        request.write_bytes(pickle.dumps((self._jobs, self._options), protocol=pickle.HIGHEST_PROTOCOL))
-        self._worker.send(f"{request}\n".encode())
+        self._worker.send_request((self._jobs, self._options))
 
     def result(self, entity_type: str) -> LinkResult:
         """The result of ``entity_type``: the first call waits for the worker to end; when it
@@ -146,10 +144,7 @@ def _worker_main() -> None:
     each type's ``LinkResult`` pickled in its answer file."""
     from resolution.collector import collector_paused
 
-    request = sys.stdin.readline().strip()
-    if not request:
-        sys.exit("no request came")  # this process gave up on it (it stops the worker then)
-    jobs, options = pickle.loads(Path(request).read_bytes())
+    jobs, options = request()
     results: dict[str, Any] = {}
     with collector_paused():
         for entity_type, path, model_path in jobs:

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import itertools
 import logging
-import pickle
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pyarrow as pa
 
 from resolution.link.features import NameKey, name_features
 from resolution.models import EntityType
-from resolution.worker_process import Worker, answer_file
+from resolution.worker_process import Worker, answer_file, request
 
 WORKER_MIN_NAMES = 100_000
 """Fewer distinct names than this are computed here: a worker costs most of a second to start
@@ -82,10 +80,7 @@ def name_table(keys: Sequence[NameKey], entity_type: EntityType, *, with_typo_ke
     cut = len(keys) - int(len(keys) * WORKER_SHARE)
     theirs = keys[cut:]
     with worker or start_worker() as working:
-        request = working.folder / "request.pickle"
-        request.write_bytes(pickle.dumps((entity_type.value, with_typo_keys, schema.serialize().to_pybytes(),
-                                          list(theirs)), protocol=pickle.HIGHEST_PROTOCOL))
-        working.send(f"{request}\n".encode())
+        working.send_request((entity_type.value, with_typo_keys, schema.serialize().to_pybytes(), list(theirs)))
         other = meanwhile()
         here = _names_here(keys[:cut], entity_type, with_typo_keys, schema)
         there = _worker_result(working, schema)
@@ -120,10 +115,7 @@ def _worker_main() -> None:
     file (an Arrow IPC file)."""
     from resolution.collector import collector_paused
 
-    request = sys.stdin.readline().strip()
-    if not request:
-        sys.exit("no request came")  # this process gave up on it (it stops the worker then)
-    kind, with_typo_keys, schema_bytes, keys = pickle.loads(Path(request).read_bytes())
+    kind, with_typo_keys, schema_bytes, keys = request()
     schema = pa.ipc.read_schema(pa.py_buffer(schema_bytes))
     with collector_paused():
         table = _names_here(keys, EntityType(kind), with_typo_keys, schema)

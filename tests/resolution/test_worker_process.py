@@ -75,3 +75,12 @@ def test_a_worker_that_says_much_on_standard_error_is_not_stopped_by_it() -> Non
         assert worker._process is not None
         worker._process.wait(timeout=60)
         assert worker.answer() == b"done"
+
+
+def test_a_request_of_any_size_reaches_the_worker_as_sent() -> None:
+    code = ("from resolution.worker_process import answer_file, request; "
+            "sent = request(); answer_file().write_bytes(repr((len(sent['names']), sent['kind'])).encode())")
+    with Worker([sys.executable, "-c", code], doing="testing", instead="doing it here", log=log,
+                takes_request=True) as worker:
+        worker.send_request({"kind": "company", "names": ["Firm"] * 200_000})  # far more than a pipe holds
+        assert worker.answer() == b"(200000, 'company')"
