@@ -302,7 +302,7 @@ def _link(
     increment: Increment, previous: PreviousRun, out: Path, settings: ResolutionSettings,
     model_dir: Path, say: Progress,
 ) -> _Linked:
-    from resolution.link.engine import SPECS, link_entity_type, record_table
+    from resolution.link.engine import SPECS, LinkOptions, link_with, record_table
 
     result = _Linked()
     parts: list[pa.Table] = []
@@ -315,12 +315,8 @@ def _link(
         if model_path.exists() and model_path.resolve() != (out / model_path.name).resolve():
             shutil.copyfile(model_path, out / model_path.name)  # the next increment continues from it
         if changed and not model_path.exists() and len(records) > 1:
-            linked = link_entity_type(
-                kind, record_table(SPECS[kind](), records, entity_type), out_dir=out, seed=settings.seed,
-                merge_threshold=settings.merge_threshold, review_threshold=settings.review_threshold,
-                memory_limit=settings.duckdb_memory_limit, backend=settings.backend,
-                split_conflicts=settings.split_conflicts, attach_lone=settings.attach_lone_records,
-            )
+            linked = link_with(kind, record_table(SPECS[kind](), records, entity_type),
+                               LinkOptions.of_run(settings, out), model_path=None)
             scored = linked.pairs
             result.relinked.add(kind)
             result.kept_apart.extend(kept_apart_rows(kind, linked.kept_apart))

@@ -121,13 +121,8 @@ def _resolve(
         return resolve_increment(inputs, out, settings, previous=previous, model_dir=model_dir,
                                  format_name=format_name, progress=progress)
     # Splink only when linking
-    from resolution.link.engine import SPECS, record_table
-    from resolution.link.link_worker import (
-        LinkOptions,
-        LinkWorker,
-        link_here,
-        worth_a_worker,
-    )
+    from resolution.link.engine import SPECS, LinkOptions, link_with, record_table
+    from resolution.link.link_worker import LinkWorker, worth_a_worker
 
     say = progress or (lambda _m: None)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,12 +140,7 @@ def _resolve(
 
     clusters: dict[str, str] = {}
     outcome = PairOutcome()
-    options = LinkOptions(
-        out_dir=out, seed=settings.seed, merge_threshold=settings.merge_threshold,
-        review_threshold=settings.review_threshold, memory_limit=settings.duckdb_memory_limit,
-        backend=settings.backend, split_conflicts=settings.split_conflicts,
-        attach_lone=settings.attach_lone_records,
-    )
+    options = LinkOptions.of_run(settings, out)
 
     def feature_table(entity_type: EntityType) -> pa.Table:
         # a column at a time, each name's columns once; keys the prediction computes per group
@@ -198,7 +188,7 @@ def _resolve(
             else:
                 table = feature_table(entity_type)
                 step_seconds = {"features": round(time.perf_counter() - t0, 3)}
-                result = link_here(entity_type.value, table, options, saved_model(entity_type))
+                result = link_with(entity_type.value, table, options, saved_model(entity_type))
                 count, beside = table.num_rows, ""
                 del table
             notes[entity_type.value] = result.training_notes

@@ -29,6 +29,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.database_api import DatabaseAPI
 
 from resolution.errors import LinkageError
+from resolution.settings import ResolutionSettings
 from resolution.link import company, name_worker, person, vessel
 from resolution.link.backends import (
     AUTO_MEMORY_LIMIT,
@@ -486,3 +487,36 @@ def link_entity_type(
         clusters.update(moved)
         step("lone records")
     return LinkResult(entity_type, pairs, clusters, trained, notes, seconds, untrained, kept_apart, attached)
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """``link_entity_type``'s keywords that every type of a run shares."""
+
+    out_dir: Path
+    seed: int
+    merge_threshold: float
+    review_threshold: float
+    memory_limit: str
+    backend: str
+    split_conflicts: bool
+    attach_lone: bool
+
+    @classmethod
+    def of_run(cls, settings: ResolutionSettings, out_dir: Path) -> LinkOptions:
+        """The options a run with ``settings`` writing into ``out_dir`` links with."""
+        return cls(out_dir=out_dir, seed=settings.seed, merge_threshold=settings.merge_threshold,
+                   review_threshold=settings.review_threshold, memory_limit=settings.duckdb_memory_limit,
+                   backend=settings.backend, split_conflicts=settings.split_conflicts,
+                   attach_lone=settings.attach_lone_records)
+
+
+def link_with(entity_type: str, table: pa.Table, options: LinkOptions, model_path: Path | None) -> LinkResult:
+    """``link_entity_type`` of ``table`` (the feature table of ``entity_type``) with ``options``
+    and the saved model ``model_path``, if any."""
+    return link_entity_type(
+        entity_type, table, out_dir=options.out_dir, seed=options.seed,
+        merge_threshold=options.merge_threshold, review_threshold=options.review_threshold,
+        model_path=model_path, memory_limit=options.memory_limit, backend=options.backend,
+        split_conflicts=options.split_conflicts, attach_lone=options.attach_lone,
+    )

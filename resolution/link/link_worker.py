@@ -20,13 +20,12 @@ from __future__ import annotations
 import logging
 import pickle
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from resolution.link.engine import LinkResult, link_entity_type
+from resolution.link.engine import LinkOptions, LinkResult, link_with
 from resolution.worker_process import Worker, answer_file, request
 
 WORKER_MIN_RECORDS = 100_000
@@ -34,30 +33,6 @@ WORKER_MIN_RECORDS = 100_000
 to start (Splink's imports) and to hand the tables over, and small types link in seconds."""
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LinkOptions:
-    """``link_entity_type``'s keywords that every type of a run shares."""
-
-    out_dir: Path
-    seed: int
-    merge_threshold: float
-    review_threshold: float
-    memory_limit: str
-    backend: str
-    split_conflicts: bool
-    attach_lone: bool
-
-
-def link_here(entity_type: str, table: pa.Table, options: LinkOptions, model_path: Path | None) -> LinkResult:
-    """Link ``table`` (the feature table of ``entity_type``) in this process."""
-    return link_entity_type(
-        entity_type, table, out_dir=options.out_dir, seed=options.seed,
-        merge_threshold=options.merge_threshold, review_threshold=options.review_threshold,
-        model_path=model_path, memory_limit=options.memory_limit, backend=options.backend,
-        split_conflicts=options.split_conflicts, attach_lone=options.attach_lone,
-    )
 
 
 def worth_a_worker(backend: str, records_here: int, records_there: int) -> bool:
@@ -98,7 +73,7 @@ class LinkWorker:
         if found is not None:
             return found
         _type, path, model_path = next(job for job in self._jobs if job[0] == entity_type)
-        return link_here(entity_type, _read_table(path), self._options, model_path)
+        return link_with(entity_type, _read_table(path), self._options, model_path)
 
     def answered(self, entity_type: str) -> bool:
         """Whether the worker linked ``entity_type`` (after ``result``: else it was linked here)."""
@@ -148,7 +123,7 @@ def _worker_main() -> None:
     results: dict[str, Any] = {}
     with collector_paused():
         for entity_type, path, model_path in jobs:
-            results[entity_type] = link_here(entity_type, _read_table(path), options, model_path)
+            results[entity_type] = link_with(entity_type, _read_table(path), options, model_path)
     answer_file().write_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 
