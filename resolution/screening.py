@@ -49,6 +49,16 @@ SCREEN_THRESHOLD = 0.01
 # (demo run, 1.5k records: p95 40 ms without the key index, 67 ms with it; at 678k: 68 vs 291 ms).
 KEY_INDEX_MIN_ROWS = 50_000
 QUERY_ID = "__screen__:query"
+EXPECTED_MATCHES = 1.0
+"""How many of a type's existing records a screened record is taken to name, a priori, at least.
+
+A run's model carries the prior of its own pairs: how likely two of the run's records are one
+thing. A run of a sanctions list alone has almost no duplicates, so that prior is tiny (6.5e-7
+for the people of the OFAC sample), and a screened record that gives only a name, even one spelt
+exactly as listed (``QADHAFI, Muammar``), scored 0.001 and was not a candidate at all. A screened
+record comes from outside the run and is asked about precisely because it may be one of its
+entities: it is scored with the prior of one match among the type's records (``screening_model``)
+when the run's own is lower."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,16 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
     return steps
 
 
+def screening_model(model: dict[str, Any], record_count: int,
+                    expected_matches: float = EXPECTED_MATCHES) -> dict[str, Any]:
+    """``model`` (a saved Splink model) with the prior a screened record is scored with against
+    ``record_count`` existing records: the model's own, or ``expected_matches`` among them when
+    that is higher (``EXPECTED_MATCHES``; at most one half, for a type with one or two records)."""
+    prior = float(model["probability_two_random_records_match"])
+    floor = min(expected_matches / max(record_count, 1), 0.5)
+    return {**model, "probability_two_random_records_match": max(prior, floor)}
+
+
 def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
     """Index every blocking key of the existing records, so that each call hands Splink's SQL
     only the rows that share a key with the record instead of all of them.
@@ -195,7 +215,8 @@ class Screener:
     Not for concurrent calls: each entity type has one query table (the API gives every worker
     process a screener of its own)."""
 
-    def __init__(self, run_dir: Path, *, key_index_min_rows: int = KEY_INDEX_MIN_ROWS) -> None:
+    def __init__(self, run_dir: Path, *, key_index_min_rows: int = KEY_INDEX_MIN_ROWS,
+                 expected_matches: float = EXPECTED_MATCHES) -> None:
         self.run_dir = run_dir
         self._indexes: dict[str, _TypeIndex] = {}
         if not (run_dir / "records.jsonl").exists():
@@ -218,7 +239,8 @@ class Screener:
                 db_api = DuckDBAPI(connection=duckdb.connect())
                 prepared = prepare_linker(
                     db_api, spec, type_rows, name=entity_type,
-                    settings=json.loads(model.read_text(encoding="utf-8")),
+                    settings=screening_model(json.loads(model.read_text(encoding="utf-8")), len(type_rows),
+                                             expected_matches),
                 )
                 query_table = f"screen_query_{entity_type}"
                 template = {**type_rows[0], "unique_id": QUERY_ID, "source": "__screen__"}

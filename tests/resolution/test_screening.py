@@ -15,7 +15,9 @@ from resolution.link.features import features
 from resolution.models import Record
 from resolution.pipeline import RunSummary, resolve
 from resolution.run_folder import read_jsonl
-from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener
+from resolution.settings import ResolutionSettings
+from resolution.demo import generate_world
+from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener, screening_model
 from tests.conftest import NAMESAKE_SETTINGS
 
 
@@ -43,7 +45,7 @@ def _fresh_predict_between(run_dir: Path, records: list[Record], query: Record) 
     spec = SPECS[entity_type]()
     rows = [features(r) for r in records if r.entity_type.value == entity_type]
     db_api = DuckDBAPI(connection=duckdb.connect())
-    settings = json.loads((run_dir / f"model_{entity_type}.json").read_text(encoding="utf-8"))
+    settings = screening_model(json.loads((run_dir / f"model_{entity_type}.json").read_text(encoding="utf-8")), len(rows))
     prepared = prepare_linker(db_api, spec, rows, name=entity_type, settings=settings)
     new = db_api.register(arrow_table(spec, [{**features(query), "unique_id": QUERY_ID}]), table_name="fresh_query")
     scored = prepared.linker.inference.predict_between(prepared.records, new, threshold_match_probability=SCREEN_THRESHOLD)
@@ -133,3 +135,44 @@ def test_a_candidate_that_holds_another_date_of_birth_says_so(namesake_inputs: l
 def _clusters(run_dir: Path) -> list[dict[str, str]]:
     with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def list_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A list with one record per true entity of a generated world (a sanctions list has almost
+    no duplicates), resolved: its models' priors are those of a list. Big enough (some 200
+    people) that a name alone scores under the candidates' threshold with the run's own prior."""
+    folder = tmp_path_factory.mktemp("list")
+    world = generate_world(folder / "world", size=400, seed=11)
+    with world.truth_records.open(encoding="utf-8", newline="") as handle:
+        entity_of = {(row["source"], row["record_id"]): row["true_entity_id"] for row in csv.DictReader(handle)}
+    seen: set[str] = set()
+    with world.records.open(encoding="utf-8", newline="") as source, \
+            (folder / "records.csv").open("w", encoding="utf-8", newline="") as target:
+        reader = csv.DictReader(source)
+        writer = csv.DictWriter(target, fieldnames=list(reader.fieldnames or []))
+        writer.writeheader()
+        for row in reader:
+            entity = entity_of.get((row["source"], row["record_id"]))
+            if entity is not None and entity not in seen:
+                seen.add(entity)
+                writer.writerow(row)
+    out = folder / "run"
+    resolve([folder / "records.csv"], out, ResolutionSettings())
+    return out
+
+
+def test_a_name_alone_spelt_as_listed_is_a_candidate_against_a_list(list_run: Path) -> None:
+    """The run's own prior (one list entry rarely repeats another) would leave the listed person
+    below the candidates' threshold: a screened record is scored with one expected match."""
+    model = json.loads((list_run / "model_person.json").read_text(encoding="utf-8"))
+    people = [r for r in _records(list_run) if r.entity_type.value == "person" and r.date_of_birth]
+    listed = people[0]
+    query = Record(source="query", record_id="q1", entity_type="person", name=listed.name)
+    floor = screening_model(model, len([r for r in _records(list_run) if r.entity_type.value == "person"]))
+    assert floor["probability_two_random_records_match"] > model["probability_two_random_records_match"]
+
+    found = Screener(list_run).screen(query, limit=3)
+    assert found and found[0]["record_key"] == listed.key
+    assert found[0]["match_probability"] > 0.05
+    assert Screener(list_run, expected_matches=0).screen(query, limit=3) == []  # the run's own prior
