@@ -265,11 +265,12 @@ class Screener:
         connection.register(index.query_table, arrow_table(index.spec, [row]))  # replaces the last
         if index.key_hashes is not None:
             hashes = [h for (h,) in connection.execute(index.keys_sql).fetchall()]
-            candidates = index.existing.take(_candidate_rows(index, hashes))
+            # typed: no candidate at all is an empty list, which Arrow cannot take by as it is
+            candidates = index.existing.take(pa.array(_candidate_rows(index, hashes), pa.int64()))
             connection.register(index.records_view, candidates)
             for view, column, table, row_of in index.frequencies:
                 values = {*candidates.column(column).to_pylist(), row.get(column)}
-                connection.register(view, table.take(sorted(row_of[v] for v in values if v in row_of)))
+                connection.register(view, table.take(pa.array(sorted(row_of[v] for v in values if v in row_of), pa.int64())))
         result = connection.execute(index.per_call_query)
         columns = [column[0] for column in result.description]
         pairs = [dict(zip(columns, values, strict=True)) for values in result.fetchall()]

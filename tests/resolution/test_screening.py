@@ -176,3 +176,11 @@ def test_a_name_alone_spelt_as_listed_is_a_candidate_against_a_list(list_run: Pa
     assert found and found[0]["record_key"] == listed.key
     assert found[0]["match_probability"] > 0.05
     assert Screener(list_run, expected_matches=0).screen(query, limit=3) == []  # the run's own prior
+
+
+@pytest.mark.parametrize("key_index_min_rows", [0, 10**9], ids=["key-index", "every-row"])
+def test_a_record_that_shares_no_key_screens_to_nothing(list_run: Path, key_index_min_rows: int) -> None:
+    """With the key index such a record has no candidate row at all (Arrow's take of an untyped
+    empty list raised, so at 50,000 records and more a new name failed to screen)."""
+    query = Record(source="query", record_id="q1", entity_type="person", name="Qwyzx Vbnmkj")
+    assert Screener(list_run, key_index_min_rows=key_index_min_rows).screen(query) == []
