@@ -332,12 +332,13 @@ def _em_session(linker: Linker, rule: Any, notes: list[str]) -> None:
 def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_count: int) -> None:
     """When the deterministic rules find no pair (a list where every entry is distinct, such as the
     OFAC vessels), Splink estimates a prior of 0 and prediction fails on log(0): assume one
-    expected match among all pairs instead, so strong evidence can still link a pair."""
+    expected match among all pairs instead, so strong evidence can still link a pair (at most one
+    half: two records are one pair, and a prior of 1 fails prediction on an infinite weight)."""
     settings = linker._settings_obj  # Splink 5 has no public setter for the estimated prior
     prior = settings._probability_two_random_records_match
     pairs = max(1, record_count * (record_count - 1) // 2)
     if prior <= 0:
-        settings._probability_two_random_records_match = 1 / pairs
+        settings._probability_two_random_records_match = min(1 / pairs, 0.5)
         notes.append(f"deterministic rules found no pair: prior set to one expected match in {pairs} pairs")
     elif prior >= 1:
         settings._probability_two_random_records_match = 0.99

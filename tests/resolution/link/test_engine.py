@@ -59,6 +59,20 @@ def test_saved_model_is_reused(small_run: tuple[Path, RunSummary], small_world, 
     assert (tmp_path / "clusters.csv").read_bytes() == (run_dir / "clusters.csv").read_bytes()
 
 
+def test_two_distinct_records_link_without_a_prior_of_one(tmp_path: Path) -> None:
+    """Two records are one pair: "one expected match among the pairs" made the prior 1, and
+    prediction failed on an infinite weight (an OFAC extract with two people)."""
+    from resolution.link.engine import link_entity_type
+    from resolution.link.features import features
+    from resolution.models import Record
+
+    rows = [features(Record(source="ofac", record_id=str(i), entity_type="person", name=name, date_of_birth=dob))
+            for i, (name, dob) in enumerate([("QASEMI, Rostam", "1964-01-01"), ("NISHIGUCHI, Shigeo", "1929")])]
+    result = link_entity_type("person", rows, out_dir=tmp_path, seed=1, merge_threshold=0.7, review_threshold=0.3)
+    assert len(set(result.clusters.values())) == 2
+    assert any("prior set to one expected match" in note for note in result.training_notes)
+
+
 def test_list_of_distinct_vessels_links_without_a_zero_prior(tmp_path: Path) -> None:
     """A sanctions list names each vessel once: the deterministic rules find no pair, which made
     Splink's prior 0 and prediction fail on log(0) (seen on the real OFAC sample)."""
