@@ -29,7 +29,14 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.ofac_alias_benchmark import DEFAULT_DATA, LIST_A, LIST_B, build_lists, miss_kind, run_ours
+from benchmarks.ofac_alias_benchmark import (
+    DEFAULT_DATA,
+    LIST_A,
+    LIST_B,
+    build_lists,
+    miss_kind,
+    run_ours,
+)
 from resolution.demo import generate_world
 from resolution.models import Record
 from resolution.screening import Screener

@@ -7,10 +7,16 @@ new)``; but building that SQL (Python, sqlglot) costs more than running it. So t
 executed; each record then runs those steps again as one SELECT over the record (registered as
 the query table), each step a common table expression, so no table is made or dropped per call.
 
+A screened record is scored with the run's model, with two changes for a record from outside the
+run (``screening_model``): the prior of one match among the type's records when the run's own is
+lower (``EXPECTED_MATCHES``), and one more blocking rule, a word of the name in common
+(``WORD_RULE``), so that spelling variants the model can score become candidates.
+
 From ``KEY_INDEX_MIN_ROWS`` records of a type, the blocking keys of the existing records are
 indexed once (Splink's own rule expressions, evaluated by DuckDB, hashed and sorted) and each
 call hands Splink's SQL only the rows sharing a key with the record, with their term-frequency
-rows: the pairs are the same, the cost no longer grows with the index. A test checks the answers
+rows: the pairs are the same (but that a word held by more than ``MAX_WORD_ROWS`` records finds
+none by itself), and the cost no longer grows with the index. A test checks the answers
 against a fresh ``predict_between`` for each record, with and without the index.
 
 The API runs this in a separate worker process (see ``service.screening``), so the API process
@@ -59,6 +65,17 @@ exactly as listed (``QADHAFI, Muammar``), scored 0.001 and was not a candidate a
 record comes from outside the run and is asked about precisely because it may be one of its
 entities: it is scored with the prior of one match among the type's records (``screening_model``)
 when the run's own is lower."""
+WORD_RULE = {"blocking_rule": 'l."name_tokens" = r."name_tokens"', "arrays_to_explode": ["name_tokens"]}
+"""A blocking rule screening adds to the model's: a word of the name in common. The model's own
+rules want the whole name, a key of it, an identifier or a date of birth to agree, which is what
+linking millions of records can afford; a screened record is one, and its variants are what it is
+asked about. Of the OFAC sample's 3,023 person aliases, 1,214 reach one of the model's
+Jaro-Winkler name levels against their entry but share no key with it (only 93 share one); a
+word in common makes them candidates, and the model scores them as it scores any pair."""
+MAX_WORD_ROWS = 500
+"""With the key index (``KEY_INDEX_MIN_ROWS`` records and more), a word held by more existing
+records than this (``wang``, ``trading``, ``al``) finds no candidate by itself: each would hand
+every one of its records to the call. Without the index every record is scored anyway."""
 
 
 @dataclass(frozen=True)
@@ -158,15 +175,18 @@ def _compile(db_api: DuckDBAPI, linker: Linker, existing: Any, spec: ModelSpec, 
 
 def screening_model(model: dict[str, Any], record_count: int,
                     expected_matches: float = EXPECTED_MATCHES) -> dict[str, Any]:
-    """``model`` (a saved Splink model) with the prior a screened record is scored with against
-    ``record_count`` existing records: the model's own, or ``expected_matches`` among them when
-    that is higher (``EXPECTED_MATCHES``; at most one half, for a type with one or two records)."""
+    """``model`` (a saved Splink model) as a screened record is scored with against
+    ``record_count`` existing records: with the prior of the model or of ``expected_matches``
+    among them, whichever is higher (``EXPECTED_MATCHES``; at most one half, for a type with one
+    or two records), and ``WORD_RULE`` after its blocking rules."""
     prior = float(model["probability_two_random_records_match"])
     floor = min(expected_matches / max(record_count, 1), 0.5)
-    return {**model, "probability_two_random_records_match": max(prior, floor)}
+    rules = [*model["blocking_rules_to_generate_predictions"], {**WORD_RULE, "sql_dialect": model["sql_dialect"]}]
+    return {**model, "probability_two_random_records_match": max(prior, floor),
+            "blocking_rules_to_generate_predictions": rules}
 
 
-def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
+def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker, max_word_rows: int) -> None:
     """Index every blocking key of the existing records, so that each call hands Splink's SQL
     only the rows that share a key with the record instead of all of them.
 
@@ -185,7 +205,12 @@ def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker) -> None:
     records_view = prepared.records.physical_name
     existing = prepared.table.combine_chunks()  # one chunk: taking a few rows per call stays cheap
     connection.register("screen_existing", existing.append_column("pos", pa.array(range(existing.num_rows), pa.int64())))
-    keys = connection.sql(f"SELECT hash(k) AS h, pos FROM ({_keys_sql(rules, 'screen_existing')}) ORDER BY h").to_arrow_table()
+    # the last rule is WORD_RULE: a word more than max_word_rows records hold is left out
+    word_key = f"starts_with(k, '{len(rules) - 1}' || {_KEY_SEPARATOR})"
+    keys = connection.sql(
+        f"SELECT hash(k) AS h, pos FROM ({_keys_sql(rules, 'screen_existing')}) "
+        f"QUALIFY NOT ({word_key} AND count(*) OVER (PARTITION BY k) > {int(max_word_rows)}) ORDER BY h"
+    ).to_arrow_table()
     connection.unregister("screen_existing")
     index.key_hashes = keys.column("h").to_numpy()
     index.key_rows = keys.column("pos").to_numpy()
@@ -216,7 +241,7 @@ class Screener:
     process a screener of its own)."""
 
     def __init__(self, run_dir: Path, *, key_index_min_rows: int = KEY_INDEX_MIN_ROWS,
-                 expected_matches: float = EXPECTED_MATCHES) -> None:
+                 expected_matches: float = EXPECTED_MATCHES, max_word_rows: int = MAX_WORD_ROWS) -> None:
         self.run_dir = run_dir
         self._indexes: dict[str, _TypeIndex] = {}
         if not (run_dir / "records.jsonl").exists():
@@ -248,7 +273,7 @@ class Screener:
                 index = _TypeIndex(db_api._con, spec, query_table, per_call, entity_of, names,  # noqa: SLF001
                                    held=_held_values(spec, type_rows, entity_of))
                 if len(type_rows) >= key_index_min_rows:
-                    _index_blocking_keys(index, prepared)
+                    _index_blocking_keys(index, prepared, max_word_rows)
                 self._indexes[entity_type] = index
 
     @property

@@ -3,6 +3,7 @@
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,14 @@ import duckdb
 import pytest
 from splink import DuckDBAPI
 
+from resolution.demo import generate_world
 from resolution.link.engine import SPECS, arrow_table, prepare_linker
 from resolution.link.features import features
 from resolution.models import Record
 from resolution.pipeline import RunSummary, resolve
 from resolution.run_folder import read_jsonl
-from resolution.settings import ResolutionSettings
-from resolution.demo import generate_world
 from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener, screening_model
+from resolution.settings import ResolutionSettings
 from tests.conftest import NAMESAKE_SETTINGS
 
 
@@ -39,13 +40,17 @@ def _queries(records: list[Record]) -> list[Record]:
     return queries
 
 
-def _fresh_predict_between(run_dir: Path, records: list[Record], query: Record) -> list[dict[str, Any]]:
-    """What Splink itself answers for ``query``, on a linker built from scratch."""
+def _fresh_predict_between(run_dir: Path, records: list[Record], query: Record, *,
+                           word_rule: bool = True) -> list[dict[str, Any]]:
+    """What Splink itself answers for ``query``, on a linker built from scratch (with the model's
+    own blocking rules alone when not ``word_rule``)."""
     entity_type = query.entity_type.value
     spec = SPECS[entity_type]()
     rows = [features(r) for r in records if r.entity_type.value == entity_type]
     db_api = DuckDBAPI(connection=duckdb.connect())
     settings = screening_model(json.loads((run_dir / f"model_{entity_type}.json").read_text(encoding="utf-8")), len(rows))
+    if not word_rule:
+        settings["blocking_rules_to_generate_predictions"] = settings["blocking_rules_to_generate_predictions"][:-1]
     prepared = prepare_linker(db_api, spec, rows, name=entity_type, settings=settings)
     new = db_api.register(arrow_table(spec, [{**features(query), "unique_id": QUERY_ID}]), table_name="fresh_query")
     scored = prepared.linker.inference.predict_between(prepared.records, new, threshold_match_probability=SCREEN_THRESHOLD)
@@ -176,6 +181,37 @@ def test_a_name_alone_spelt_as_listed_is_a_candidate_against_a_list(list_run: Pa
     assert found and found[0]["record_key"] == listed.key
     assert found[0]["match_probability"] > 0.05
     assert Screener(list_run, expected_matches=0).screen(query, limit=3) == []  # the run's own prior
+
+
+def _variant(name: str) -> str:
+    """``name`` with the last letter of its longest word changed: no key of it agrees any more."""
+    words = name.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    words[longest] = word[:-1] + ("x" if word[-1].lower() != "x" else "z")
+    return " ".join(words)
+
+
+def test_a_spelling_variant_sharing_a_word_is_a_candidate(list_run: Path) -> None:
+    """The model's rules need a whole name or key to agree; screening also pairs a word in
+    common, and the model scores the pair (a Jaro-Winkler name level here)."""
+    records = _records(list_run)
+    people = [r for r in records if r.entity_type.value == "person" and r.name.isascii() and len(r.name.split()) == 2
+              and max(map(len, r.name.split())) >= 6]
+    holders = Counter(word for person in people for word in set(person.name.lower().split()))
+    listed = next(p for p in people if holders[min(p.name.lower().split(), key=len)] >= 3)
+    query = Record(source="query", record_id="q1", entity_type="person", name=_variant(listed.name))
+    assert _fresh_predict_between(list_run, records, query, word_rule=False) == []  # the model's rules alone
+
+    for key_index_min_rows in (0, 10**9):  # with and without the key index
+        found = Screener(list_run, key_index_min_rows=key_index_min_rows).screen(query, limit=3)
+        assert found and found[0]["record_key"] == listed.key, (query.name, found)
+        assert found[0]["weights"]["name"] > 0
+
+    # with the index, a word held by more records than the cap finds nothing by itself: the
+    # shared word is the surname, held by several people, and the longest word differs
+    capped = Screener(list_run, key_index_min_rows=0, max_word_rows=2).screen(query, limit=3)
+    assert listed.key not in [c["record_key"] for c in capped]
 
 
 @pytest.mark.parametrize("key_index_min_rows", [0, 10**9], ids=["key-index", "every-row"])
