@@ -259,6 +259,58 @@ def explain(
             Console().print(f"attached: {escape(attachment_reason(row))}")
 
 
+@app.command()
+def screen(
+    name: Annotated[str, typer.Argument(help="The name to screen, as written")],
+    entity_type: Annotated[Literal["company", "person", "vessel"], typer.Option("--type", help="Entity type")] = "company",
+    run_dir: Annotated[Path, typer.Option("--run", help="Run folder to screen against")] = DEMO_RUN,
+    country: Annotated[str | None, typer.Option(help="Country (name or ISO code)")] = None,
+    date_of_birth: Annotated[str | None, typer.Option("--dob", help="Date of birth (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
+    nationality: Annotated[str | None, typer.Option(help="Nationality (people)")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="Passport or identity number (people)")] = None,
+    imo: Annotated[str | None, typer.Option(help="IMO number (vessels)")] = None,
+    registration_number: Annotated[str | None, typer.Option("--registration-number", help="Registration number (firms)")] = None,
+    limit: Annotated[int, typer.Option(help="Candidates to show", min=1, max=50)] = 10,
+) -> None:
+    """Screen one record against a run's resolved entities, as POST /match does: candidates with
+    probability, per-comparison weights and conflicting fields, best first."""
+    from pydantic import ValidationError
+
+    from resolution.models import Record
+
+    fields = {"country": country, "date_of_birth": date_of_birth, "nationality": nationality,
+              "id_number": id_number, "imo": imo, "registration_number": registration_number}
+    try:
+        record = Record.model_validate({"source": "screen", "record_id": "cli", "entity_type": entity_type,
+                                        "name": name, **{k: v for k, v in fields.items() if v is not None}})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors(include_url=False))
+        raise _fail(TracegraphError(f"cannot screen this record: {problems}")) from exc
+    from resolution.screening import Screener
+
+    with console.status(f"indexing {run_dir} for screening"):
+        try:
+            screener = Screener(run_dir)
+        except TracegraphError as exc:
+            raise _fail(exc) from exc
+    candidates = screener.screen(record, limit=limit)
+    if not candidates:
+        Console().print(f"no candidate for {escape(name)!r} ({entity_type}) in {run_dir}")
+        return
+    count = f"{len(candidates)} candidate" + ("s" if len(candidates) > 1 else "")
+    table = Table(title=f"{escape(name)} ({entity_type}): {count}")
+    # the ids whole, whatever the terminal's width: they are what an analyst looks up next
+    table.add_column("entity", no_wrap=True, min_width=max(len(c["entity_id"]) for c in candidates))
+    for column in ("name", "probability", "weights", "conflicts"):
+        table.add_column(column)
+    for candidate in candidates:
+        weights = ", ".join(f"{k} {v:+.1f}" for k, v in candidate["weights"].items() if v)
+        table.add_row(candidate["entity_id"], escape(candidate["name"]), f"{candidate['match_probability']:.4f}",
+                      weights, escape("; ".join(candidate["conflicts"])))
+    Console().print(table)
+
+
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Build (once) and start the local Neo4j; waits until Bolt answers."""

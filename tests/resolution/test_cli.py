@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from resolution.cli import app
 from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs
-from resolution.run_folder import write_jsonl
+from resolution.run_folder import read_jsonl, write_jsonl
 from resolution.settings import ResolutionSettings
 from tests.api_server import neo4j_env, serve_api, spawned_children
 
@@ -150,3 +150,26 @@ def _cmdline(path: Path) -> list[str]:
         return path.read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return []
+
+
+def test_screen_shows_the_entity_of_a_name_in_the_run(small_run) -> None:
+    run_dir = small_run[0]
+    with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
+        first = next(row for row in csv.DictReader(handle) if row["entity_id"].startswith("tg-co-"))
+    record = next(row["props"] for row in read_jsonl(run_dir / "records.jsonl")
+                  if row["props"]["source"] == first["source"] and row["props"]["record_id"] == first["record_id"])
+    result = runner.invoke(app, ["screen", record["name"], "--type", "company", "--run", str(run_dir)],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert first["entity_id"] in result.output  # whole, in an 80-column terminal
+    assert "probability" in result.output
+
+
+def test_screen_of_an_invalid_record_or_run_folder_fails_clearly(small_run, tmp_path: Path) -> None:
+    bad_imo = runner.invoke(app, ["screen", "EVER BRIGHT 88", "--type", "vessel", "--imo", "9123450",
+                                  "--run", str(small_run[0])])
+    assert bad_imo.exit_code == 1
+    assert "cannot screen this record" in bad_imo.output and "imo" in bad_imo.output
+    no_run = runner.invoke(app, ["screen", "Dandong", "--run", str(tmp_path / "nothing")])
+    assert no_run.exit_code == 1
+    assert "no records.jsonl" in no_run.output
