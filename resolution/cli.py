@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from resolution.collector import end_with_the_process, freeze_for_exit
-from resolution.errors import SettingsError, TracegraphError
+from resolution.errors import SettingsError, TracegraphError, validation_message
 from resolution.run_folder import ATTACHED, KEPT_APART, read_csv
 from resolution.settings import ResolutionSettings, get_settings
 
@@ -284,7 +284,7 @@ def screen(
         record = Record.model_validate({"source": "screen", "record_id": "cli", "entity_type": entity_type,
                                         "name": name, **{k: v for k, v in fields.items() if v is not None}})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {validation_message(e)}"
                              for e in exc.errors(include_url=False))
         raise _fail(TracegraphError(f"cannot screen this record: {problems}")) from exc
     from resolution.screening import Screener

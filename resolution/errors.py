@@ -5,6 +5,9 @@ The CLI turns each into a one-line message and a non-zero exit status.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class TracegraphError(Exception):
     """Base of every error the pipeline reports to a user."""
@@ -45,3 +48,9 @@ class LocalNeo4jError(TracegraphError):
 
 class SettingsError(TracegraphError):
     """An environment setting has a value the project cannot use."""
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """One pydantic error's message as a user reads it: without the ``Value error, `` that pydantic
+    puts before the message of a validator's own ``ValueError``."""
+    return str(error["msg"]).removeprefix("Value error, ")

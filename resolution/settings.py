@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from resolution.errors import SettingsError
+from resolution.errors import SettingsError, validation_message
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What Neo4j 5.26 accepts for db.tx_log.rotation.retention_policy (checked here, so a bad value is a
@@ -99,7 +99,7 @@ def settings_error(exc: ValidationError) -> SettingsError:
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else ""
         name = environment_variable(field) if field in ResolutionSettings.model_fields else field
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = validation_message(error)
         problems.append(f"{name}={error.get('input')!r}: {message}")
     return SettingsError("bad setting: " + "; ".join(problems))
 

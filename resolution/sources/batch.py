@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
+from resolution.errors import validation_message
 from resolution.models import (
     LISTING_FIELDS,
     RECORD_FIELDS,
@@ -72,7 +73,7 @@ def _message(error: Any) -> str:
         return "is missing"
     if error.get("input") is None:
         return "is empty"
-    return str(error["msg"]).removeprefix("Value error, ")
+    return validation_message(error)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from resolution.errors import validation_message
 from resolution.models import Record
 from service.schemas import MatchCandidate, MatchRequest, MatchResponse, problem_responses
 from service.screening import ScreeningClient
@@ -24,7 +25,7 @@ async def match(body: MatchRequest, request: Request) -> MatchResponse:
         record = Record.model_validate(payload)
     except ValidationError as exc:
         raise RequestValidationError(
-            [{"loc": ("body", *e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]} for e in exc.errors()]
+            [{"loc": ("body", *e["loc"]), "msg": validation_message(e), "type": e["type"]} for e in exc.errors()]
         ) from exc
     client: ScreeningClient = request.app.state.screening
     candidates = await client.screen(record.model_dump(mode="json"), body.limit)
