@@ -65,7 +65,8 @@ exactly as listed (``QADHAFI, Muammar``), scored 0.001 and was not a candidate a
 record comes from outside the run and is asked about precisely because it may be one of its
 entities: it is scored with the prior of one match among the type's records (``screening_model``)
 when the run's own is lower."""
-WORD_RULE = {"blocking_rule": 'l."name_tokens" = r."name_tokens"', "arrays_to_explode": ["name_tokens"]}
+WORD_COLUMN = "name_tokens"
+WORD_RULE = {"blocking_rule": f'l."{WORD_COLUMN}" = r."{WORD_COLUMN}"', "arrays_to_explode": [WORD_COLUMN]}
 """A blocking rule screening adds to the model's: a word of the name in common. The model's own
 rules want the whole name, a key of it, an identifier or a date of birth to agree, which is what
 linking millions of records can afford; a screened record is one, and its variants are what it is
@@ -137,9 +138,10 @@ def _rule_keys(linker: Linker) -> list[tuple[list[str], list[str]]] | None:
     return rules
 
 
-def _keys_sql(rules: list[tuple[list[str], list[str]]], table: str) -> str:
+def _keys_sql(rules: list[tuple[list[str], list[str]]], table: str, *, max_word_rows: int | None = None) -> str:
     """SELECT k, pos: every blocking key of every row of ``table`` (which has a ``pos`` column),
-    one row per key, NULL keys left out (SQL equality never pairs them)."""
+    one row per key, NULL keys left out (SQL equality never pairs them). With ``max_word_rows``,
+    a key of ``WORD_RULE`` that more rows hold is left out (counted over that rule's keys alone)."""
     selects = []
     for number, (expressions, exploded) in enumerate(rules):
         source = table
@@ -148,7 +150,10 @@ def _keys_sql(rules: list[tuple[list[str], list[str]]], table: str) -> str:
             source = f"(SELECT * REPLACE ({replaced}) FROM {table})"
         key = f"concat_ws({_KEY_SEPARATOR}, '{number}', " + ", ".join(f"({e})::VARCHAR" for e in expressions) + ")"
         present = " AND ".join(f"({e}) IS NOT NULL" for e in expressions)
-        selects.append(f"SELECT {key} AS k, pos FROM {source} WHERE {present}")
+        select = f"SELECT {key} AS k, pos FROM {source} WHERE {present}"
+        if max_word_rows is not None and (expressions, exploded) == ([f'"{WORD_COLUMN}"'], [WORD_COLUMN]):
+            select = f"SELECT * FROM ({select}) QUALIFY count(*) OVER (PARTITION BY k) <= {int(max_word_rows)}"
+        selects.append(select)
     return "\nUNION ALL\n".join(selects)
 
 
@@ -205,12 +210,8 @@ def _index_blocking_keys(index: _TypeIndex, prepared: PreparedLinker, max_word_r
     records_view = prepared.records.physical_name
     existing = prepared.table.combine_chunks()  # one chunk: taking a few rows per call stays cheap
     connection.register("screen_existing", existing.append_column("pos", pa.array(range(existing.num_rows), pa.int64())))
-    # the last rule is WORD_RULE: a word more than max_word_rows records hold is left out
-    word_key = f"starts_with(k, '{len(rules) - 1}' || {_KEY_SEPARATOR})"
-    keys = connection.sql(
-        f"SELECT hash(k) AS h, pos FROM ({_keys_sql(rules, 'screen_existing')}) "
-        f"QUALIFY NOT ({word_key} AND count(*) OVER (PARTITION BY k) > {int(max_word_rows)}) ORDER BY h"
-    ).to_arrow_table()
+    keys_sql = _keys_sql(rules, "screen_existing", max_word_rows=max_word_rows)
+    keys = connection.sql(f"SELECT hash(k) AS h, pos FROM ({keys_sql}) ORDER BY h").to_arrow_table()
     connection.unregister("screen_existing")
     index.key_hashes = keys.column("h").to_numpy()
     index.key_rows = keys.column("pos").to_numpy()
