@@ -42,7 +42,7 @@ from splink import DuckDBAPI, Linker
 from resolution.collector import collector_paused
 from resolution.errors import RunFolderError
 from resolution.link.conflicts import exclusive_value
-from resolution.link.engine import SPECS, PreparedLinker, arrow_table, prepare_linker
+from resolution.link.engine import SPECS, PreparedLinker, arrow_table, expected_matches_prior, prepare_linker
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
@@ -182,10 +182,10 @@ def screening_model(model: dict[str, Any], record_count: int,
                     expected_matches: float = EXPECTED_MATCHES) -> dict[str, Any]:
     """``model`` (a saved Splink model) as a screened record is scored with against
     ``record_count`` existing records: with the prior of the model or of ``expected_matches``
-    among them, whichever is higher (``EXPECTED_MATCHES``; at most one half, for a type with one
-    or two records), and ``WORD_RULE`` after its blocking rules."""
+    among them, whichever is higher (``EXPECTED_MATCHES``), and ``WORD_RULE`` after its blocking
+    rules."""
     prior = float(model["probability_two_random_records_match"])
-    floor = min(expected_matches / max(record_count, 1), 0.5)
+    floor = expected_matches_prior(expected_matches, record_count)  # the pairs: the record and each
     rules = [*model["blocking_rules_to_generate_predictions"], {**WORD_RULE, "sql_dialect": model["sql_dialect"]}]
     return {**model, "probability_two_random_records_match": max(prior, floor),
             "blocking_rules_to_generate_predictions": rules}

@@ -329,16 +329,22 @@ def _em_session(linker: Linker, rule: Any, notes: list[str]) -> None:
         notes.append(f"EM session skipped, model restored: {' '.join(str(exc).split())[:200]}")
 
 
+def expected_matches_prior(matches: float, pairs: int) -> float:
+    """The prior of ``matches`` expected matches among ``pairs`` pairs, at most one half (one pair
+    of two records would otherwise give a prior of 1, and prediction fails on an infinite weight)."""
+    return min(matches / max(pairs, 1), 0.5)
+
+
 def _keep_prior_inside_zero_and_one(linker: Linker, notes: list[str], record_count: int) -> None:
     """When the deterministic rules find no pair (a list where every entry is distinct, such as the
     OFAC vessels), Splink estimates a prior of 0 and prediction fails on log(0): assume one
-    expected match among all pairs instead, so strong evidence can still link a pair (at most one
-    half: two records are one pair, and a prior of 1 fails prediction on an infinite weight)."""
+    expected match among all pairs instead (``expected_matches_prior``), so strong evidence can
+    still link a pair."""
     settings = linker._settings_obj  # Splink 5 has no public setter for the estimated prior
     prior = settings._probability_two_random_records_match
     pairs = max(1, record_count * (record_count - 1) // 2)
     if prior <= 0:
-        settings._probability_two_random_records_match = min(1 / pairs, 0.5)
+        settings._probability_two_random_records_match = expected_matches_prior(1, pairs)
         notes.append(f"deterministic rules found no pair: prior set to one expected match in {pairs} pairs")
     elif prior >= 1:
         settings._probability_two_random_records_match = 0.99
