@@ -42,7 +42,13 @@ from splink import DuckDBAPI, Linker
 from resolution.collector import collector_paused
 from resolution.errors import RunFolderError
 from resolution.link.conflicts import exclusive_value
-from resolution.link.engine import SPECS, PreparedLinker, arrow_table, expected_matches_prior, prepare_linker
+from resolution.link.engine import (
+    SPECS,
+    PreparedLinker,
+    arrow_table,
+    expected_matches_prior,
+    prepare_linker,
+)
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
