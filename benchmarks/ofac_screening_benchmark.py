@@ -38,6 +38,7 @@ from benchmarks.ofac_alias_benchmark import (
     run_ours,
 )
 from resolution.demo import generate_world
+from resolution.evaluate import read_assignments
 from resolution.models import Record
 from resolution.screening import Screener
 from resolution.settings import ResolutionSettings
@@ -112,8 +113,7 @@ def main() -> None:
     aliases = [{**r, "alt_type": kinds[f"{LIST_B}:{r['record_id']}"]} for r in rows if r["source"] == LIST_B]
     with tempfile.TemporaryDirectory(prefix="ofac-screen-") as scratch:
         run, seconds = run_ours(list(entries.values()), Path(scratch) / "list", ResolutionSettings())
-        with (run / "clusters.csv").open(encoding="utf-8", newline="") as handle:
-            entity_of = {f"{r['source']}:{r['record_id']}": r["entity_id"] for r in csv.DictReader(handle)}
+        entity_of = read_assignments(run / "clusters.csv", "entity_id")
         started = time.perf_counter()
         screener = Screener(run)
         print(f"list: {len(entries):,} SDN entries resolved in {seconds} s; screener ready in "

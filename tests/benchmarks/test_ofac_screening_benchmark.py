@@ -1,11 +1,11 @@
 """The OFAC screening benchmark's counting, on the small real-format OFAC fixture: every alias of
 an entry the reader keeps is screened once and counted once per group, and the outcomes nest."""
 
-import csv
 from pathlib import Path
 
 from benchmarks.ofac_alias_benchmark import LIST_A, LIST_B, build_lists, run_ours
 from benchmarks.ofac_screening_benchmark import screen_aliases
+from resolution.evaluate import read_assignments
 from resolution.screening import Screener
 from resolution.settings import ResolutionSettings
 
@@ -17,8 +17,7 @@ def test_each_alias_is_screened_and_counted_once_per_group(tmp_path: Path) -> No
     entries = {r["record_id"]: r for r in rows if r["source"] == LIST_A}
     aliases = [{**r, "alt_type": kinds[f"{LIST_B}:{r['record_id']}"]} for r in rows if r["source"] == LIST_B]
     run, _seconds = run_ours(list(entries.values()), tmp_path / "list", ResolutionSettings())
-    with (run / "clusters.csv").open(encoding="utf-8", newline="") as handle:
-        entity_of = {f"{r['source']}:{r['record_id']}": r["entity_id"] for r in csv.DictReader(handle)}
+    entity_of = read_assignments(run / "clusters.csv", "entity_id")
 
     counts, latencies, _missed = screen_aliases(Screener(run), aliases, entries, entity_of,
                                                 with_country=False, limit=5)

@@ -12,9 +12,10 @@ import pytest
 from splink import DuckDBAPI
 
 from resolution.demo import generate_world
+from resolution.evaluate import read_assignments
 from resolution.link.engine import SPECS, arrow_table, prepare_linker
 from resolution.link.features import features
-from resolution.models import Record
+from resolution.models import Record, record_key
 from resolution.pipeline import RunSummary, resolve
 from resolution.run_folder import read_jsonl
 from resolution.screening import QUERY_ID, SCREEN_THRESHOLD, Screener, screening_model
@@ -149,8 +150,7 @@ def list_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     people) that a name alone scores under the candidates' threshold with the run's own prior."""
     folder = tmp_path_factory.mktemp("list")
     world = generate_world(folder / "world", size=400, seed=11)
-    with world.truth_records.open(encoding="utf-8", newline="") as handle:
-        entity_of = {(row["source"], row["record_id"]): row["true_entity_id"] for row in csv.DictReader(handle)}
+    entity_of = read_assignments(world.truth_records, "true_entity_id")
     seen: set[str] = set()
     with world.records.open(encoding="utf-8", newline="") as source, \
             (folder / "records.csv").open("w", encoding="utf-8", newline="") as target:
@@ -158,7 +158,7 @@ def list_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         writer = csv.DictWriter(target, fieldnames=list(reader.fieldnames or []))
         writer.writeheader()
         for row in reader:
-            entity = entity_of.get((row["source"], row["record_id"]))
+            entity = entity_of.get(record_key(row["source"], row["record_id"]))
             if entity is not None and entity not in seen:
                 seen.add(entity)
                 writer.writerow(row)
