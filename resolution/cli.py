@@ -226,12 +226,25 @@ def evaluate(
     Console().print(table)
 
 
+def _weights_text(weights: dict[str, float], adjustments: dict[str, float]) -> str:
+    """Each comparison's weight with its term-frequency adjustment added (the weight it gave the
+    pair), the adjustment shown beside it: ``name +11.0 (frequency -8.9)``."""
+    parts = []
+    for name, weight in weights.items():
+        adjustment = adjustments.get(name) or 0.0
+        if not (weight or adjustment):
+            continue
+        parts.append(f"{name} {weight + adjustment:+.1f}" + (f" (frequency {adjustment:+.1f})" if adjustment else ""))
+    return ", ".join(parts)
+
+
 @app.command()
 def explain(
     entity_id: Annotated[str, typer.Argument(help="An entity id, e.g. tg-co-…")],
     run_dir: Annotated[Path, typer.Option("--run", help="Run folder")] = DEMO_RUN,
 ) -> None:
-    """Show why an entity's records were merged: each pair with its per-comparison match weights."""
+    """Show why an entity's records were merged: each pair with its per-comparison match weights
+    (each with its term-frequency adjustment added, shown beside it)."""
     with (run_dir / "clusters.csv").open(encoding="utf-8", newline="") as handle:
         members = {f"{r['source']}:{r['record_id']}" for r in csv.DictReader(handle) if r["entity_id"] == entity_id}
     if not members:
@@ -242,7 +255,7 @@ def explain(
     from resolution.pairs_file import read_pairs
 
     for pair in read_pairs(run_dir, merged_only=True, within=members):
-        weights = ", ".join(f"{k} {v:+.1f}" for k, v in pair["weights"].items())
+        weights = _weights_text(pair["weights"], pair.get("tf_adjustments") or {})
         table.add_row(pair["record_l"], pair["record_r"], f"{pair['match_probability']:.4f}", weights)
     Console().print(table)
     kept = [row for row in read_csv(run_dir / KEPT_APART, missing_ok=True)
@@ -305,7 +318,7 @@ def screen(
     for column in ("name", "probability", "weights", "conflicts"):
         table.add_column(column)
     for candidate in candidates:
-        weights = ", ".join(f"{k} {v:+.1f}" for k, v in candidate["weights"].items() if v)
+        weights = _weights_text(candidate["weights"], candidate["tf_adjustments"])
         table.add_row(candidate["entity_id"], escape(candidate["name"]), f"{candidate['match_probability']:.4f}",
                       weights, escape("; ".join(candidate["conflicts"])))
     Console().print(table)

@@ -49,6 +49,7 @@ from resolution.link.engine import (
     expected_matches_prior,
     prepare_linker,
 )
+from resolution.link.evidence import TF_PREFIX
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
@@ -328,7 +329,14 @@ class Screener:
                 "weights": {
                     k.removeprefix("mw_"): round(float(v), 4)
                     for k, v in pair.items()
-                    if k.startswith("mw_") and not k.startswith("mw_tf_adj") and v is not None
+                    if k.startswith("mw_") and not k.startswith(TF_PREFIX) and v is not None
+                },
+                # what a value's frequency took from (or added to) a comparison's weight: with
+                # the weights and the prior, they add up to the match weight
+                "tf_adjustments": {
+                    k.removeprefix(TF_PREFIX): round(float(v), 4)
+                    for k, v in pair.items()
+                    if k.startswith(TF_PREFIX) and v
                 },
             }
             held = best.get(entity_id)

@@ -222,7 +222,13 @@ class MatchCandidate(BaseModel):
     record_key: str = Field(description="the member record that scored best")
     match_probability: float
     match_weight: float
-    weights: dict[str, float] = Field(description="match weight of each comparison")
+    weights: dict[str, float] = Field(description="match weight of each comparison (Splink mw_*), in bits")
+    tf_adjustments: dict[str, float] = Field(
+        default_factory=dict,
+        description="what the value's frequency changed a comparison's weight by, in bits (Splink mw_tf_adj_*): "
+                    "a name many records share weighs less. The prior's weight, the weights and these add "
+                    "up to match_weight",
+    )
     conflicts: list[str] = Field(
         default_factory=list,
         description="fields one entity holds once on which the record and the entity disagree, e.g. "

@@ -28,7 +28,7 @@ _ID_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight"
 MERGED = "merged"
 PROBABILITY_DIGITS = 6
 _WEIGHT_DIGITS = 4
-_TF_PREFIX = "mw_tf_adj_"
+TF_PREFIX = "mw_tf_adj_"
 _BATCH_ROWS = 50_000
 
 
@@ -64,7 +64,7 @@ def evidence_table(pairs: pa.Table) -> pa.Table:
 
 def _weight_columns(table: pa.Table) -> tuple[list[str], list[str]]:
     """The per-comparison weight columns (``mw_name``) and the term-frequency ones (``mw_tf_adj_name``)."""
-    adjustments = [c for c in table.column_names if c.startswith(_TF_PREFIX)]
+    adjustments = [c for c in table.column_names if c.startswith(TF_PREFIX)]
     return [c for c in table.column_names if c.startswith("mw_") and c not in adjustments], adjustments
 
 
@@ -101,7 +101,7 @@ def pairs_batch(entity_type: str, batch: pa.RecordBatch, merge_threshold: float)
         pc.round(batch.column("match_weight"), _WEIGHT_DIGITS),
         merged_flags(batch, merge_threshold),
         _weights_map(batch, weights, "mw_"),
-        _weights_map(batch, adjustments, _TF_PREFIX),
+        _weights_map(batch, adjustments, TF_PREFIX),
     ], schema=PAIRS_SCHEMA)
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from resolution.cli import app
+from resolution.cli import _weights_text, app
 from resolution.pairs_file import LEGACY_PAIRS, PAIRS, read_pairs
 from resolution.run_folder import read_jsonl, write_jsonl
 from resolution.settings import ResolutionSettings
@@ -173,3 +173,9 @@ def test_screen_of_an_invalid_record_or_run_folder_fails_clearly(small_run, tmp_
     no_run = runner.invoke(app, ["screen", "Dandong", "--run", str(tmp_path / "nothing")])
     assert no_run.exit_code == 1
     assert "no records.jsonl" in no_run.output
+
+
+def test_weights_are_shown_with_their_frequency_adjustment_added() -> None:
+    """What each comparison gave the pair; a comparison that gave nothing is left out."""
+    text = _weights_text({"country": -1.0, "dob": 0.0, "name": 19.9}, {"name": -8.9})
+    assert text == "country -1.0, name +11.0 (frequency -8.9)"

@@ -3,6 +3,7 @@
 
 import csv
 import json
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,20 @@ def test_a_record_that_shares_no_key_screens_to_nothing(list_run: Path, key_inde
     empty list raised, so at 50,000 records and more a new name failed to screen)."""
     query = Record(source="query", record_id="q1", entity_type="person", name="Qwyzx Vbnmkj")
     assert Screener(list_run, key_index_min_rows=key_index_min_rows).screen(query) == []
+
+
+def test_a_candidates_weights_and_frequency_adjustments_add_up_to_its_match_weight(list_run: Path) -> None:
+    """A name's frequency changes its comparison's weight (the exact level and, since the looser
+    levels never outweigh it, those too): without the adjustments the weights shown to an analyst
+    did not add up to the match weight."""
+    people = [r for r in _records(list_run) if r.entity_type.value == "person"]
+    model = screening_model(json.loads((list_run / "model_person.json").read_text(encoding="utf-8")), len(people))
+    prior = model["probability_two_random_records_match"]
+    query = Record(source="query", record_id="q1", entity_type="person", name=people[0].name)
+
+    found = Screener(list_run).screen(query, limit=5)
+
+    assert found and any(c["tf_adjustments"] for c in found)
+    for candidate in found:
+        total = math.log2(prior / (1 - prior)) + sum(candidate["weights"].values()) + sum(candidate["tf_adjustments"].values())
+        assert total == pytest.approx(candidate["match_weight"], abs=1e-3), candidate
