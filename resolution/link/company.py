@@ -13,6 +13,7 @@ from resolution.link.conflicts import Exclusive
 from resolution.link.key_groups import KeyGroups
 from resolution.link.lone_records import LoneRule
 from resolution.link.model import ModelSpec, input_columns
+from resolution.link.name_frequency import at_most_exact
 from resolution.standardise.names import typo_keys_sql
 
 
@@ -67,13 +68,16 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
                 m_probability=0.8, fix_m_probability=True
             ),
-            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
+            # the looser levels never weigh more than the exact one for the same name
+            at_most_exact(cll.ArrayIntersectLevel("name_keys", min_intersection=1), "name_compact").configure(
                 m_probability=0.08, fix_m_probability=True
             ),
-            TokenwiseCloseLevel(TYPO_TOKEN_SIMILARITY).configure(
+            at_most_exact(TokenwiseCloseLevel(TYPO_TOKEN_SIMILARITY), "name_compact").configure(
                 m_probability=0.08, fix_m_probability=True
             ),
-            cll.JaroWinklerLevel("name_compact", 0.97).configure(m_probability=0.02, fix_m_probability=True),
+            at_most_exact(cll.JaroWinklerLevel("name_compact", 0.97), "name_compact").configure(
+                m_probability=0.02, fix_m_probability=True
+            ),
             cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
         ],
     )

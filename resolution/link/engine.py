@@ -48,6 +48,7 @@ from resolution.link.features import (
 from resolution.link.key_groups import swap_in_group_pair_rules, with_group_pairs
 from resolution.link.lone_records import Attached, attach_lone_records
 from resolution.link.model import ModelSpec
+from resolution.link.name_frequency import floor_frequencies_at_u
 from resolution.link.name_worker import name_table, table_of_rows
 from resolution.link.profiles import PROFILE_ID, Profiles, record_profiles, spread_pairs
 from resolution.link.sql import identifier
@@ -183,10 +184,11 @@ def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
 
 
 def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
-    """u probabilities by random sampling over the distinct rows; returns the settings dict."""
+    """u probabilities by random sampling over the distinct rows; returns the settings dict, the
+    looser name levels' frequency floors set from their u (``resolution.link.name_frequency``)."""
     trainer = Linker(distinct, spec.settings, log_level=None)
     trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    return trainer.misc.save_model_to_json()
+    return floor_frequencies_at_u(trainer.misc.save_model_to_json())
 
 
 @dataclass

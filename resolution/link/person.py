@@ -10,6 +10,7 @@ from splink import SettingsCreator, block_on
 from resolution.link.conflicts import Exclusive
 from resolution.link.lone_records import LoneRule
 from resolution.link.model import ModelSpec, input_columns
+from resolution.link.name_frequency import at_most_exact
 
 
 def name_comparison() -> cl.CustomComparison:
@@ -21,17 +22,22 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
                 m_probability=0.5, fix_m_probability=True
             ),
-            cll.ExactMatchLevel("name_sorted").configure(m_probability=0.15, fix_m_probability=True),
-            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
+            # the looser levels never weigh more than the exact one for the same name
+            at_most_exact(cll.ExactMatchLevel("name_sorted"), "name_compact").configure(
+                m_probability=0.15, fix_m_probability=True
+            ),
+            at_most_exact(cll.ArrayIntersectLevel("name_keys", min_intersection=1), "name_compact").configure(
                 m_probability=0.2, fix_m_probability=True
             ),
-            cll.JaroWinklerLevel("name_compact", 0.92).configure(m_probability=0.08, fix_m_probability=True),
+            at_most_exact(cll.JaroWinklerLevel("name_compact", 0.92), "name_compact").configure(
+                m_probability=0.08, fix_m_probability=True
+            ),
             # the same words in another order with a variation: Jaro-Winkler on the sorted words
             # alone also rewards two names with no word in common whose first words (in
             # alphabetical order) share a prefix ("Guo Gang" ~ "Xu Gangming")
-            cll.And(
+            at_most_exact(cll.And(
                 cll.JaroWinklerLevel("name_sorted", 0.88), cll.ArrayIntersectLevel("name_tokens", min_intersection=1)
-            ).configure(m_probability=0.04, fix_m_probability=True),
+            ), "name_compact").configure(m_probability=0.04, fix_m_probability=True),
             cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
         ],
     )
