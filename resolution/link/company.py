@@ -10,12 +10,12 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 from resolution.link.conflicts import Exclusive
+from resolution.link.identifiers import fixed_exact
 from resolution.link.key_groups import KeyGroups
 from resolution.link.lone_records import LoneRule
 from resolution.link.model import ModelSpec, input_columns
 from resolution.link.name_frequency import at_most_exact
 from resolution.standardise.names import typo_keys_sql
-
 
 # Every aligned token of the two names is close (a typo), with the same number of tokens. Unlike
 # Jaro-Winkler on the whole name, this keeps look-alike siblings apart: "Dandong Guangmei
@@ -128,7 +128,7 @@ def spec() -> ModelSpec:
             name_comparison(),
             legal_form_comparison(),
             cl.ExactMatch("country"),
-            cl.ExactMatch("registration_number"),
+            fixed_exact("registration_number", m_equal=0.95, term_frequencies=True),
             address_comparison(),
         ],
         blocking_rules_to_generate_predictions=[
@@ -155,7 +155,7 @@ def spec() -> ModelSpec:
         # addresses are two (a record without an address is not a third), so a record with the name
         # alone weighs less where it could be either of them
         distinct_columns=("name_compact", "country", "address_std"),
-        tf_columns=("name_compact",),
+        tf_columns=("name_compact", "registration_number"),
         # the typo-key rule, predicted over groups (same pairs, one joined row each): the keys are a
         # function of the compact name, so the groups are names and the pairs names one edit apart.
         # (Grouping the name keys too was measured: no gain at 1M or 3M, so they stay exploded.)

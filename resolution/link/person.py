@@ -8,6 +8,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 from resolution.link.conflicts import Exclusive
+from resolution.link.identifiers import fixed_exact
 from resolution.link.lone_records import LoneRule
 from resolution.link.model import ModelSpec, input_columns
 from resolution.link.name_frequency import at_most_exact
@@ -63,19 +64,6 @@ def dob_comparison() -> cl.CustomComparison:
     )
 
 
-def fixed_exact(column: str, *, m_equal: float) -> cl.CustomComparison:
-    """Exact agreement with m fixed: a disagreement must count against a match even when EM never
-    sees one among the pairs it trains on (identity numbers rarely disagree in blocked pairs)."""
-    return cl.CustomComparison(
-        output_column_name=column,
-        comparison_levels=[
-            cll.NullLevel(column),
-            cll.ExactMatchLevel(column).configure(m_probability=m_equal, fix_m_probability=True),
-            cll.ElseLevel().configure(m_probability=1 - m_equal, fix_m_probability=True),
-        ],
-    )
-
-
 def spec() -> ModelSpec:
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -83,7 +71,7 @@ def spec() -> ModelSpec:
             name_comparison(),
             dob_comparison(),
             fixed_exact("nationality", m_equal=0.97),
-            fixed_exact("id_number", m_equal=0.95),
+            fixed_exact("id_number", m_equal=0.95, term_frequencies=True),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("name_sorted"),
@@ -102,7 +90,7 @@ def spec() -> ModelSpec:
         recall=0.6,
         em_blocking_rules=[block_on("name_sorted")],
         distinct_columns=("name_compact", "birth_year"),
-        tf_columns=("name_compact",),
+        tf_columns=("name_compact", "id_number"),
         # two birthdays, two birth years or two identity numbers are two people, unless a merged
         # pair joins them directly (a typo the other fields outweigh; a second passport)
         exclusives=(Exclusive("date_of_birth", "dob", length=10), Exclusive("year_of_birth", "birth_year"),
