@@ -183,16 +183,12 @@ def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
     return table.take(kept)
 
 
-# Random pairs u is estimated on (Splink's ``max_pairs``).
-U_SAMPLED_PAIRS = 2e6
-
-
 def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
     """u probabilities by random sampling over the distinct rows; returns the settings dict, the
     looser name levels' frequency floors set from their u (``resolution.link.name_frequency``)."""
     trainer = Linker(distinct, spec.settings, log_level=None)
-    trainer.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLED_PAIRS, seed=seed)
-    return floor_frequencies_at_u(trainer.misc.save_model_to_json(), sampled_pairs=U_SAMPLED_PAIRS)
+    trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    return floor_frequencies_at_u(trainer.misc.save_model_to_json())
 
 
 @dataclass

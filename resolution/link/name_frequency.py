@@ -35,21 +35,21 @@ def _marked(level: dict[str, Any]) -> bool:
     return bool(level.get("disable_tf_exact_match_detection") and level.get("tf_adjustment_column"))
 
 
-def floor_frequencies_at_u(settings: dict[str, Any], *, sampled_pairs: float) -> dict[str, Any]:
+def floor_frequencies_at_u(settings: dict[str, Any]) -> dict[str, Any]:
     """A copy of a trained model's settings in which every level marked by ``at_most_exact`` has
-    its own u as the adjustment's floor.
-
-    A marked level that none of the ``sampled_pairs`` random pairs reached (a name or alias of one
-    record equal to a name or alias of the other, where no record has an alias) has a u below one
-    in ``sampled_pairs``: that bound is its u and its floor, so it weighs ``log2(m / tf)`` like the
-    others. Left untrained, Splink gave it a default u of some 1e-3 and an alias that two records
-    share weighed 5.3-5.7 bits at any size, under a near spelling."""
+    its own u as the adjustment's floor. A marked level that training gave no u (random pairs never
+    reached it) keeps no adjustment: without a u there is nothing the frequency could lower, and
+    Splink cannot adjust against a missing one."""
     floored = copy.deepcopy(settings)
-    unobserved = 1 / sampled_pairs
     for comparison in floored["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not _marked(level):
                 continue
-            level.setdefault("u_probability", unobserved)
-            level["tf_minimum_u_value"] = level["u_probability"]
+            u = level.get("u_probability")
+            if u is None:
+                for key in ("tf_adjustment_column", "tf_adjustment_weight", "tf_minimum_u_value",
+                            "disable_tf_exact_match_detection"):
+                    level.pop(key, None)
+            else:
+                level["tf_minimum_u_value"] = u
     return floored
