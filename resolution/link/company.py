@@ -69,7 +69,10 @@ def name_comparison() -> cl.CustomComparison:
                 m_probability=0.8, fix_m_probability=True
             ),
             # the looser levels never weigh more than the exact one for the same name
-            at_most_exact(cll.ArrayIntersectLevel("name_keys", min_intersection=1), "name_compact").configure(
+            # a name or alias in common: not adjusted, since the key two records share need not be
+            # either one's name, and the frequency Splink has is the name's (a record naming one
+            # firm with another's alias weighed by the first name's frequency lost its bridge)
+            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
             at_most_exact(TokenwiseCloseLevel(TYPO_TOKEN_SIMILARITY), "name_compact").configure(

@@ -27,7 +27,10 @@ def name_comparison() -> cl.CustomComparison:
             at_most_exact(cll.ExactMatchLevel("name_sorted"), "name_compact").configure(
                 m_probability=0.15, fix_m_probability=True
             ),
-            at_most_exact(cll.ArrayIntersectLevel("name_keys", min_intersection=1), "name_compact").configure(
+            # a name or alias in common: not adjusted, since the key two records share need not be
+            # either one's name, and the frequency Splink has is the name's (a record naming one
+            # firm with another's alias weighed by the first name's frequency lost its bridge)
+            cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
                 m_probability=0.2, fix_m_probability=True
             ),
             at_most_exact(cll.JaroWinklerLevel("name_compact", 0.92), "name_compact").configure(
