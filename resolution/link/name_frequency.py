@@ -12,7 +12,8 @@ variants at least as often as it has equals. So such a level is term-frequency a
 its own u (Splink's ``disable_tf_exact_match_detection``), with that u as the adjustment's floor
 (``tf_minimum_u_value``): the adjustment only ever lowers the weight, to ``log2(m / tf)`` when the
 name's frequency is above the level's u, and a level's m below the exact level's keeps it under
-the exact weight for the same name.
+the exact weight for the same name. A name or alias in common (``name_keys``) is not such a level:
+the key two records share need not be either record's name, whose frequency is all Splink has.
 """
 
 from __future__ import annotations
