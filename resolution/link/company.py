@@ -68,13 +68,13 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
                 m_probability=0.8, fix_m_probability=True
             ),
-            # the looser levels never weigh more than the exact one for the same name
             # a name or alias in common: not adjusted, since the key two records share need not be
             # either one's name, and the frequency Splink has is the name's (a record naming one
             # firm with another's alias weighed by the first name's frequency lost its bridge)
             cll.ArrayIntersectLevel("name_keys", min_intersection=1).configure(
                 m_probability=0.08, fix_m_probability=True
             ),
+            # a looser level marked at_most_exact never weighs more than the exact one for the same name
             at_most_exact(TokenwiseCloseLevel(TYPO_TOKEN_SIMILARITY), "name_compact").configure(
                 m_probability=0.08, fix_m_probability=True
             ),

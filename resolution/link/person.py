@@ -23,7 +23,7 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_compact", term_frequency_adjustments=True).configure(
                 m_probability=0.5, fix_m_probability=True
             ),
-            # the looser levels never weigh more than the exact one for the same name
+            # a looser level marked at_most_exact never weighs more than the exact one for the same name
             at_most_exact(cll.ExactMatchLevel("name_sorted"), "name_compact").configure(
                 m_probability=0.15, fix_m_probability=True
             ),
