@@ -158,7 +158,6 @@ def spec() -> ModelSpec:
         # addresses are two (a record without an address is not a third), so a record with the name
         # alone weighs less where it could be either of them
         distinct_columns=("name_compact", "country", "address_std"),
-        tf_columns=("name_compact", "registration_number"),
         # the typo-key rule, predicted over groups (same pairs, one joined row each): the keys are a
         # function of the compact name, so the groups are names and the pairs names one edit apart.
         # (Grouping the name keys too was measured: no gain at 1M or 3M, so they stay exploded.)

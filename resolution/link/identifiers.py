@@ -19,8 +19,7 @@ import splink.comparison_library as cl
 def fixed_exact(column: str, *, m_equal: float, term_frequencies: bool = False) -> cl.CustomComparison:
     """Exact agreement with m fixed: a disagreement must count against a match even when EM never
     sees one among the pairs it trains on (identity numbers rarely disagree in blocked pairs).
-    With ``term_frequencies`` the agreement is adjusted by the value's frequency (list the column
-    in the model's ``tf_columns``)."""
+    With ``term_frequencies`` the agreement is adjusted by the value's frequency."""
     return cl.CustomComparison(
         output_column_name=column,
         comparison_levels=[

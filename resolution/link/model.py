@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from splink import SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
@@ -45,10 +46,19 @@ class ModelSpec:
     em_blocking_rules: list[BlockingRuleCreator]
     columns: dict[str, str] = field(default_factory=dict)
     distinct_columns: tuple[str, ...] = ()
-    tf_columns: tuple[str, ...] = ()
     key_groups: tuple[KeyGroups, ...] = ()
     exclusives: tuple[Exclusive, ...] = ()
     lone_rule: LoneRule | None = None
+
+    @cached_property
+    def tf_columns(self) -> tuple[str, ...]:
+        """The columns some comparison level is term-frequency adjusted by, in the order the
+        settings name them: each needs its frequencies computed (on the distinct rows) and looked
+        up, so they are read from the levels rather than listed beside them."""
+        levels = (level for comparison in self.settings.get_settings("duckdb").comparisons
+                  for level in comparison.comparison_levels)
+        columns = (level._tf_adjustment_input_column for level in levels)  # Splink 5 has no getter
+        return tuple(dict.fromkeys(column.input_name for column in columns if column is not None))
 
     @property
     def keys_computed_per_group(self) -> frozenset[str]:

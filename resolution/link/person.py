@@ -93,7 +93,6 @@ def spec() -> ModelSpec:
         recall=0.6,
         em_blocking_rules=[block_on("name_sorted")],
         distinct_columns=("name_compact", "birth_year"),
-        tf_columns=("name_compact", "id_number"),
         # two birthdays, two birth years or two identity numbers are two people, unless a merged
         # pair joins them directly (a typo the other fields outweigh; a second passport)
         exclusives=(Exclusive("date_of_birth", "dob", length=10), Exclusive("year_of_birth", "birth_year"),

@@ -84,7 +84,6 @@ def spec() -> ModelSpec:
         recall=0.9,
         em_blocking_rules=[block_on("imo"), block_on("name_compact")],
         distinct_columns=("imo",),
-        tf_columns=(),
         exclusives=(Exclusive("imo", "imo"),),  # a ship keeps its IMO number for life
         columns=input_columns("imo", "mmsi", "call_sign", "flag"),
     )
