@@ -23,7 +23,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from resolution.link.name_frequency import floor_frequencies_at_u
+from resolution.link.engine import estimated_u_settings
 
 NAME_PREFIX = 4
 
@@ -145,10 +145,9 @@ def train_predict(
     except Exception as exc:  # Splink raises plain exceptions when a rule finds nothing
         notes.append(f"prior kept at default: {exc}")
     _keep_prior_positive(linker, all_pairs, notes)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # as our engine trains: the looser name levels floored at their u (no-op for the plain models)
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0],
-                    floor_frequencies_at_u(linker.misc.save_model_to_json()), log_level=logging.ERROR)
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], estimated_u_settings(linker, seed),
+                    log_level=logging.ERROR)
     for rule in em_rules:
         em_session(linker, rule, notes)
     predictions = linker.inference.predict(threshold_match_probability=threshold)

@@ -183,12 +183,17 @@ def distinct_rows(spec: ModelSpec, table: pa.Table) -> pa.Table:
     return table.take(kept)
 
 
+def estimated_u_settings(linker: Linker, seed: int) -> dict[str, Any]:
+    """u probabilities by random sampling over ``linker``'s records; returns its settings dict with
+    the looser name levels' frequency floors set from their u (``resolution.link.name_frequency``),
+    which a level's u must be known for."""
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    return floor_frequencies_at_u(linker.misc.save_model_to_json())
+
+
 def _estimate_u(distinct: Any, spec: ModelSpec, seed: int) -> dict[str, Any]:
-    """u probabilities by random sampling over the distinct rows; returns the settings dict, the
-    looser name levels' frequency floors set from their u (``resolution.link.name_frequency``)."""
-    trainer = Linker(distinct, spec.settings, log_level=None)
-    trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    return floor_frequencies_at_u(trainer.misc.save_model_to_json())
+    """``estimated_u_settings`` over the distinct rows."""
+    return estimated_u_settings(Linker(distinct, spec.settings, log_level=None), seed)
 
 
 @dataclass
