@@ -49,7 +49,7 @@ from resolution.link.engine import (
     expected_matches_prior,
     prepare_linker,
 )
-from resolution.link.evidence import TF_PREFIX
+from resolution.link.evidence import weight_maps
 from resolution.link.features import features
 from resolution.link.model import ModelSpec
 from resolution.models import EntityType, Record
@@ -326,19 +326,10 @@ class Screener:
                 "record_key": existing_key,
                 "match_probability": round(float(pair["match_probability"]), 6),
                 "match_weight": round(float(pair["match_weight"]), 4),
-                "weights": {
-                    k.removeprefix("mw_"): round(float(v), 4)
-                    for k, v in pair.items()
-                    if k.startswith("mw_") and not k.startswith(TF_PREFIX) and v is not None
-                },
-                # what a value's frequency took from (or added to) a comparison's weight: with
-                # the weights and the prior, they add up to the match weight
-                "tf_adjustments": {
-                    k.removeprefix(TF_PREFIX): round(float(v), 4)
-                    for k, v in pair.items()
-                    if k.startswith(TF_PREFIX) and v
-                },
             }
+            # what a value's frequency took from (or added to) a comparison's weight beside the
+            # weights: with the prior, they add up to the match weight
+            candidate["weights"], candidate["tf_adjustments"] = weight_maps(pair)
             held = best.get(entity_id)
             # the best record of each entity; among equals the first key, whatever the row order
             if held is None or (-candidate["match_probability"], existing_key) < (-held["match_probability"], held["record_key"]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +66,20 @@ def _weight_columns(table: pa.Table) -> tuple[list[str], list[str]]:
     """The per-comparison weight columns (``mw_name``) and the term-frequency ones (``mw_tf_adj_name``)."""
     adjustments = [c for c in table.column_names if c.startswith(TF_PREFIX)]
     return [c for c in table.column_names if c.startswith("mw_") and c not in adjustments], adjustments
+
+
+def weight_maps(pair: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
+    """One scored pair's weights as evidence rounds them: each comparison's (``mw_name`` as
+    ``name``; none for a null weight) and each non-zero term-frequency adjustment
+    (``mw_tf_adj_name`` as ``name``). With the prior's weight they add up to the match weight."""
+    weights, adjustments = {}, {}
+    for key, value in pair.items():
+        if key.startswith(TF_PREFIX):
+            if value:
+                adjustments[key.removeprefix(TF_PREFIX)] = round(float(value), _WEIGHT_DIGITS)
+        elif key.startswith("mw_") and value is not None:
+            weights[key.removeprefix("mw_")] = round(float(value), _WEIGHT_DIGITS)
+    return weights, adjustments
 
 
 def _weights_map(batch: pa.RecordBatch, columns: list[str], prefix: str) -> pa.MapArray:
